@@ -1,0 +1,5 @@
+import sys
+
+from weijian.cli import main
+
+sys.exit(main())

@@ -1,0 +1,146 @@
+"""Periods and data values (element × org unit × period), their audit trail, validation
+rules, data sets for entry forms, and the record of imports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class PeriodType(models.TextChoices):
+    YEAR = "Y", "年"
+    HALF = "S", "半年"
+    QUARTER = "Q", "季度"
+    MONTH = "M", "月"
+
+
+class Period(models.Model):
+    """A reporting period with DHIS2-style codes: 2024, 2024S1, 2024Q1, 202401.
+
+    Create through `data.periods.get_period(code)`; the dates make roll-ups a range query."""
+
+    code = models.CharField("编码", max_length=10, unique=True)
+    type = models.CharField("类型", max_length=1, choices=PeriodType.choices)
+    start = models.DateField("开始")
+    end = models.DateField("结束")
+
+    class Meta:
+        verbose_name = "期间"
+        verbose_name_plural = "期间"
+        ordering = ["start", "-end"]
+        indexes = [models.Index(fields=["type", "start", "end"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class DataValue(models.Model):
+    element = models.ForeignKey("indicators.DataElement", verbose_name="数据元", on_delete=models.PROTECT)
+    org_unit = models.ForeignKey("orgs.OrgUnit", verbose_name="机构", on_delete=models.PROTECT)
+    period = models.ForeignKey(Period, verbose_name="期间", on_delete=models.PROTECT)
+    value = models.DecimalField("数值", max_digits=20, decimal_places=4)
+    comment = models.CharField("备注", max_length=200, blank=True)
+    stored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created = models.DateTimeField("创建时间", auto_now_add=True)
+    updated = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "数据值"
+        verbose_name_plural = "数据值"
+        constraints = [
+            models.UniqueConstraint(fields=["element", "org_unit", "period"], name="unique_data_value"),
+        ]
+        indexes = [models.Index(fields=["element", "period"])]
+
+    def __str__(self) -> str:
+        return f"{self.element_id}/{self.org_unit_id}/{self.period_id}={self.value}"
+
+
+class DataValueAudit(models.Model):
+    """Every change to a data value: who, when, old value, new value, through what."""
+
+    class Source(models.TextChoices):
+        FORM = "form", "网页填报"
+        IMPORT = "import", "文件导入"
+        API = "api", "接口"
+        DEMO = "demo", "演示数据"
+
+    element = models.ForeignKey("indicators.DataElement", on_delete=models.CASCADE)
+    org_unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE)
+    period = models.ForeignKey(Period, on_delete=models.CASCADE)
+    old_value = models.DecimalField("原值", max_digits=20, decimal_places=4, null=True, blank=True)
+    new_value = models.DecimalField("新值", max_digits=20, decimal_places=4, null=True, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField("时间", auto_now_add=True)
+    source = models.CharField("来源", max_length=10, choices=Source.choices)
+
+    class Meta:
+        verbose_name = "数据修改记录"
+        verbose_name_plural = "数据修改记录"
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["element", "org_unit", "period"])]
+
+
+class DataSet(models.Model):
+    """A reporting form: which elements an org unit reports, and how often."""
+
+    code = models.CharField("编码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=100)
+    period_type = models.CharField("报告周期", max_length=1, choices=PeriodType.choices, default=PeriodType.MONTH)
+    elements = models.ManyToManyField("indicators.DataElement", verbose_name="数据元", related_name="datasets")
+    org_levels = models.JSONField("填报层级", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "数据集"
+        verbose_name_plural = "数据集"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ValidationRule(models.Model):
+    """left op right, each side an expression over element codes, checked per org unit and period
+    (e.g. "HTN_MANAGED_STD <= HTN_MANAGED")."""
+
+    OPERATORS = [("<=", "≤"), ("<", "<"), ("==", "="), (">=", "≥"), (">", ">")]
+
+    code = models.CharField("编码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=200)
+    left = models.CharField("左侧", max_length=300)
+    operator = models.CharField("比较", max_length=2, choices=OPERATORS)
+    right = models.CharField("右侧", max_length=300)
+    message = models.CharField("提示", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "校验规则"
+        verbose_name_plural = "校验规则"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportJob(models.Model):
+    """The record of one import: what came in, by whom, what was applied and rejected."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", "已导入"
+        PARTIAL = "partial", "部分导入"
+        REJECTED = "rejected", "未导入"
+
+    file_name = models.CharField("文件", max_length=255)
+    file_format = models.CharField("格式", max_length=20)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField("时间", auto_now_add=True)
+    status = models.CharField("结果", max_length=10, choices=Status.choices)
+    rows_total = models.PositiveIntegerField("行数", default=0)
+    rows_applied = models.PositiveIntegerField("导入行数", default=0)
+    errors = models.JSONField("错误", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "导入记录"
+        verbose_name_plural = "导入记录"
+        ordering = ["-at"]

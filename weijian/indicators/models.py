@@ -1,0 +1,76 @@
+"""The indicator catalogue: data elements (what is counted) and indicators (what is judged,
+a formula over elements: numerator / denominator × factor)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ValueType(models.TextChoices):
+    INTEGER = "int", "整数"
+    NUMBER = "number", "数值"
+
+
+class Aggregation(models.TextChoices):
+    """How an element's values combine across periods (across org units they are summed,
+    except AVERAGE, which is averaged there too)."""
+
+    SUM = "sum", "求和"
+    AVERAGE = "avg", "平均"
+    LAST = "last", "期末值"
+
+
+class DataElement(models.Model):
+    code = models.CharField("编码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=100)
+    aliases = models.JSONField("别名", default=list, blank=True)
+    unit = models.CharField("单位", max_length=20, blank=True)
+    value_type = models.CharField("数值类型", max_length=10, choices=ValueType.choices, default=ValueType.INTEGER)
+    aggregation = models.CharField("汇总方式", max_length=10, choices=Aggregation.choices, default=Aggregation.SUM)
+    min_value = models.DecimalField("最小值", max_digits=20, decimal_places=4, null=True, blank=True)
+    max_value = models.DecimalField("最大值", max_digits=20, decimal_places=4, null=True, blank=True)
+    description = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "数据元"
+        verbose_name_plural = "数据元"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(models.Model):
+    """value = numerator / denominator × factor, each side an expression over element codes
+    (e.g. "HTN_MANAGED_STD", "BEDS_ACTUAL * 1000"); an empty denominator means 1."""
+
+    class Direction(models.TextChoices):
+        HIGHER = "up", "越高越好"
+        LOWER = "down", "越低越好"
+        NEUTRAL = "none", "无方向"
+
+    code = models.CharField("编码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=100)
+    aliases = models.JSONField("别名", default=list, blank=True)
+    category = models.CharField("类别", max_length=50, blank=True)
+    numerator = models.CharField("分子", max_length=500)
+    denominator = models.CharField("分母", max_length=500, blank=True)
+    factor = models.DecimalField("系数", max_digits=12, decimal_places=2, default=1)
+    unit = models.CharField("单位", max_length=20, blank=True)
+    decimals = models.PositiveSmallIntegerField("小数位", default=2)
+    direction = models.CharField("方向", max_length=4, choices=Direction.choices, default=Direction.HIGHER)
+    definition = models.TextField("定义", blank=True)
+    is_key = models.BooleanField("重点指标", default=False)
+
+    class Meta:
+        verbose_name = "指标"
+        verbose_name_plural = "指标"
+        ordering = ["category", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_rate(self) -> bool:
+        """A ratio of two element sums (a rate, share or per-capita figure)."""
+        return bool(self.denominator.strip())
