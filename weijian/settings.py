@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "weijian.plans",
     "weijian.web",
     "weijian.api",
+    "weijian.demo",
 ]
 
 MIDDLEWARE = [
