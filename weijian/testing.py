@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from weijian.accounts.models import Role, User
+from weijian.data.models import DataSet, DataValue
 from weijian.indicators.models import Aggregation, DataElement, Indicator
 from weijian.orgs.models import Department, Level, OrgUnit
 
@@ -79,3 +80,18 @@ def indicator(code: str, name: str, numerator: str, denominator: str = "", facto
               unit: str = "", **extra) -> Indicator:
     return Indicator.objects.create(code=code, name=name, numerator=numerator, denominator=denominator,
                                     factor=Decimal(str(factor)), unit=unit, **extra)
+
+
+def dataset(code: str, name: str, elements: list[DataElement], period_type: str = "M",
+            org_levels: list[int] | None = None) -> DataSet:
+    ds = DataSet.objects.create(code=code, name=name, period_type=period_type, org_levels=org_levels or [])
+    ds.elements.set(elements)
+    return ds
+
+
+def value(element: DataElement, org_unit: OrgUnit, period_code: str, amount) -> DataValue:
+    """Store a value directly (no checks, no audit): sets up a situation for a test."""
+    from weijian.data.periods import get_period
+
+    return DataValue.objects.create(element=element, org_unit=org_unit, period=get_period(period_code),
+                                    value=Decimal(str(amount)))

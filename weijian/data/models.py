@@ -35,8 +35,11 @@ class Period(models.Model):
 
 
 class DataValue(models.Model):
-    element = models.ForeignKey("indicators.DataElement", verbose_name="数据元", on_delete=models.PROTECT)
-    org_unit = models.ForeignKey("orgs.OrgUnit", verbose_name="机构", on_delete=models.PROTECT)
+    # No single-column indexes on element and org_unit: the unique (element, org_unit, period)
+    # and the (org_unit, period) index lead with them, and every extra index slows imports.
+    element = models.ForeignKey("indicators.DataElement", verbose_name="数据元", on_delete=models.PROTECT,
+                                db_index=False)
+    org_unit = models.ForeignKey("orgs.OrgUnit", verbose_name="机构", on_delete=models.PROTECT, db_index=False)
     period = models.ForeignKey(Period, verbose_name="期间", on_delete=models.PROTECT)
     value = models.DecimalField("数值", max_digits=20, decimal_places=4)
     comment = models.CharField("备注", max_length=200, blank=True)
@@ -52,7 +55,9 @@ class DataValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["element", "org_unit", "period"], name="unique_data_value"),
         ]
-        indexes = [models.Index(fields=["element", "period"])]
+        # (element, period) serves the roll-ups; (org_unit, period) serves entry forms, the
+        # Excel template and validation, which read one unit's values for one period.
+        indexes = [models.Index(fields=["element", "period"]), models.Index(fields=["org_unit", "period"])]
 
     def __str__(self) -> str:
         return f"{self.element_id}/{self.org_unit_id}/{self.period_id}={self.value}"
@@ -67,7 +72,7 @@ class DataValueAudit(models.Model):
         API = "api", "接口"
         DEMO = "demo", "演示数据"
 
-    element = models.ForeignKey("indicators.DataElement", on_delete=models.CASCADE)
+    element = models.ForeignKey("indicators.DataElement", on_delete=models.CASCADE, db_index=False)  # see Meta
     org_unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE)
     period = models.ForeignKey(Period, on_delete=models.CASCADE)
     old_value = models.DecimalField("原值", max_digits=20, decimal_places=4, null=True, blank=True)
@@ -75,12 +80,18 @@ class DataValueAudit(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     at = models.DateTimeField("时间", auto_now_add=True)
     source = models.CharField("来源", max_length=10, choices=Source.choices)
+    import_job = models.ForeignKey(
+        "ImportJob", verbose_name="导入记录", null=True, blank=True, on_delete=models.SET_NULL, related_name="audits"
+    )
 
     class Meta:
         verbose_name = "数据修改记录"
         verbose_name_plural = "数据修改记录"
         ordering = ["-at"]
         indexes = [models.Index(fields=["element", "org_unit", "period"])]
+
+    def __str__(self) -> str:
+        return f"{self.element_id}/{self.org_unit_id}/{self.period_id}: {self.old_value} → {self.new_value}"
 
 
 class DataSet(models.Model):
@@ -138,9 +149,13 @@ class ImportJob(models.Model):
     status = models.CharField("结果", max_length=10, choices=Status.choices)
     rows_total = models.PositiveIntegerField("行数", default=0)
     rows_applied = models.PositiveIntegerField("导入行数", default=0)
+    rows_rejected = models.PositiveIntegerField("错误行数", default=0)
     errors = models.JSONField("错误", default=list, blank=True)
 
     class Meta:
         verbose_name = "导入记录"
         verbose_name_plural = "导入记录"
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.get_status_display()}）"

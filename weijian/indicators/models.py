@@ -74,3 +74,28 @@ class Indicator(models.Model):
     def is_rate(self) -> bool:
         """A ratio of two element sums (a rate, share or per-capita figure)."""
         return bool(self.denominator.strip())
+
+    def clean(self) -> None:
+        """Refuse expressions that do not parse or that name elements the catalogue lacks."""
+        from django.core.exceptions import ValidationError
+
+        from .expressions import ExpressionError, parse
+
+        errors: dict[str, str] = {}
+        for field, label in (("numerator", "分子"), ("denominator", "分母")):
+            text = (getattr(self, field) or "").strip()
+            if field == "denominator" and not text:
+                continue
+            try:
+                expr = parse(text)
+            except ExpressionError as exc:
+                errors[field] = str(exc)
+                continue
+            known = set(DataElement.objects.filter(code__in=expr.codes).values_list("code", flat=True))
+            missing = sorted(expr.codes - known)
+            if missing:
+                errors[field] = f"{label}中的 {'、'.join(missing)} 不是已有的数据元编码"
+        if self.factor is not None and self.factor == 0:
+            errors["factor"] = "系数不能为0"
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,186 @@
+"""Pages that turn an uploaded work-plan document into a plan: upload, preview with htmx
+corrections, confirm or discard; and the upload of a revised document for an existing plan."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from weijian.accounts import scope
+from weijian.indicators.models import Indicator
+
+from . import importing, tracking
+from .forms import ReviseForm, UploadForm
+from .models import Comparator, Plan, PlanDraft, Scope
+
+
+def _require_importer(user) -> None:
+    if not scope.is_admin(user):
+        raise PermissionDenied("只有系统管理员可以导入工作要点。")
+
+
+def upload(request: HttpRequest) -> HttpResponse:
+    _require_importer(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            draft = importing.create_draft(request.user, f.read(), f.name, form.cleaned_data["year"])
+        except importing.ImportError_ as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("plans:draft", pk=draft.pk)
+    drafts = PlanDraft.objects.filter(user=request.user).select_related("plan")
+    return render(request, "plans/upload.html", {"form": form, "drafts": drafts})
+
+
+def revise(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_importer(request.user)
+    plan = get_object_or_404(Plan.objects.for_user(request.user), pk=pk)
+    form = ReviseForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            draft = importing.create_draft(request.user, f.read(), f.name, plan.year, plan=plan)
+        except importing.ImportError_ as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("plans:draft", pk=draft.pk)
+    return render(request, "plans/revise.html", {"form": form, "plan": plan})
+
+
+def _draft(request: HttpRequest, pk: int) -> PlanDraft:
+    # A draft is its uploader's alone until confirmed.
+    return get_object_or_404(PlanDraft.objects.select_related("plan"), pk=pk, user=request.user)
+
+
+def _highlighted(proposal: dict) -> list[tuple[str, str, str]]:
+    """The text cut into (kind, text, title) pieces: targets, other quantities, unknown numbers."""
+    marks = [(g["start"], g["end"], "target", g["phrase"]) for g in proposal["targets"]]
+    marks += [(f["start"], f["end"], "fact", f["indicator"]) for f in proposal["facts"]]
+    marks += [(u["start"], u["end"], "unknown", "未识别的数字") for u in proposal["unknown"]]
+    marks.sort()
+    text = proposal["text"]
+    pieces, pos = [], 0
+    for start, end, kind, title in marks:
+        if start < pos:
+            continue
+        if start > pos:
+            pieces.append(("", text[pos:start], ""))
+        pieces.append((kind, text[start:end], title))
+        pos = end
+    pieces.append(("", text[pos:], ""))
+    return pieces
+
+
+def _target_context(draft: PlanDraft, target: dict, error: str = "") -> dict:
+    tasks = {t["key"]: t for t in draft.proposal["tasks"]}
+    names = dict(Indicator.objects.filter(code=target["code"]).values_list("code", "name")) if target["code"] else {}
+    return {"draft": draft, "g": target, "task": tasks.get(target["task"]), "indicator_name": names.get(target["code"]),
+            "error": error, "scopes": [(Scope.CITY, "全市"), (Scope.COUNTY, "各县（市、区）"),
+                                       (Scope.TOWNSHIP, "各乡镇（街道）")],
+            "cmps": Comparator.choices, "tasks": draft.proposal["tasks"]}
+
+
+def draft(request: HttpRequest, pk: int) -> HttpResponse:
+    d = _draft(request, pk)
+    proposal = d.proposal
+    matches = importing.owner_matches(proposal)
+    targets = [_target_context(d, g) for g in proposal["targets"]]
+    changes = importing.diff(d.plan, proposal) if d.plan_id else None
+    tasks = {t["key"]: t for t in proposal["tasks"]}
+    return render(request, "plans/draft.html", {
+        "draft": d, "proposal": proposal, "matches": matches, "targets": targets,
+        "facts": [(i, f, tasks.get(f["task"])) for i, f in enumerate(proposal["facts"])],
+        "pieces": _highlighted(proposal), "changes": changes,
+        "indicators": Indicator.objects.order_by("code").values_list("code", "name"),
+        "summary": importing.changes_summary(changes) if changes is not None else "",
+    })
+
+
+@require_POST
+def draft_target(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    d = _draft(request, pk)
+    fields = ("code", "cmp", "value", "unit", "scope", "deadline", "task", "phrase")
+    data = {f: request.POST[f] for f in fields if f in request.POST}
+    if "include" in request.POST:
+        data["include"] = request.POST["include"] == "1"
+    error = ""
+    try:
+        importing.correct_target(d, key, data)
+    except importing.CorrectionError as exc:
+        error = str(exc)
+    d.refresh_from_db()
+    target = next((g for g in d.proposal["targets"] if g["key"] == key), None)
+    if target is None:
+        return HttpResponse(f'<tr><td colspan="9" class="error">目标“{key}”不存在，请刷新页面。</td></tr>')
+    return render(request, "plans/_draft_target.html", {"t": _target_context(d, target, error)})
+
+
+@require_POST
+def draft_split(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    d = _draft(request, pk)
+    area = d.plan.org_unit if d.plan_id and d.plan.org_unit_id else tracking.plan_area(Plan(year=d.year))
+    try:
+        parts = importing.split_target_by_county(d, key, area)
+    except importing.CorrectionError as exc:
+        target = next((g for g in d.proposal["targets"] if g["key"] == key), None)
+        if target is None:
+            return HttpResponse(f'<tr><td colspan="9" class="error">{exc}</td></tr>')
+        return render(request, "plans/_draft_target.html", {"t": _target_context(d, target, str(exc))})
+    return render(request, "plans/_draft_targets.html", {"targets": [_target_context(d, g) for g in parts]})
+
+
+@require_POST
+def draft_promote(request: HttpRequest, pk: int, index: int) -> HttpResponse:
+    d = _draft(request, pk)
+    try:
+        importing.promote_fact(d, index)
+    except importing.CorrectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已将该数字加入目标，请核对指标和范围。")
+    return redirect("plans:draft", pk=d.pk)
+
+
+@require_POST
+def draft_task(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    d = _draft(request, pk)
+    data = {f: request.POST[f] for f in ("title", "leaders", "departments", "lead_departments") if f in request.POST}
+    error = ""
+    before = next((dict(t) for t in d.proposal["tasks"] if t["key"] == key), None)
+    try:
+        importing.correct_task(d, key, data)
+    except importing.CorrectionError as exc:
+        error = str(exc)
+        d.refresh_from_db()  # nothing half-applied
+    task = next((t for t in d.proposal["tasks"] if t["key"] == key), before)
+    if task is None:
+        return HttpResponse(f'<tr><td colspan="5" class="error">任务“{key}”不存在，请刷新页面。</td></tr>')
+    return render(request, "plans/_draft_task.html", {"draft": d, "t": task, "error": error,
+                                                      "matches": importing.owner_matches(d.proposal)})
+
+
+@require_POST
+def draft_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    d = _draft(request, pk)
+    _require_importer(request.user)
+    area = tracking.plan_area(Plan(year=d.year)) if not d.plan_id else None
+    revising = d.plan_id is not None
+    plan = importing.confirm(d, request.user, area=area)
+    if revising:
+        messages.success(request, "已按修订后的文件更新计划，已有进度全部保留。")
+    else:
+        messages.success(request, f"已保存计划“{plan.title}”：{plan.tasks.count()}项任务，{plan.targets.count()}个目标。")
+    return redirect("plans:plan", pk=plan.pk)
+
+
+@require_POST
+def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    d = _draft(request, pk)
+    d.delete()
+    messages.info(request, f"已放弃导入“{d.file_name}”。")
+    return redirect("plans:index")

@@ -1,0 +1,737 @@
+"""From a work-plan document to a plan: read it (textmine), propose sections, tasks with owners
+and targets (linked to the catalogue, with scope and deadline), mark every number not
+understood, keep the proposal as a PlanDraft while the user corrects it, and on confirmation
+create the plan — or, for a revised document, show what changed and apply the difference
+without losing recorded progress.
+
+The proposal is plain JSON (see `propose`), so the preview's correction steps are small
+functions over a dict, and `weijian plan import --dry-run --format json` prints the same thing.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from weijian.indicators.models import Indicator
+from weijian.orgs.models import Department, Leader, Level, OrgUnit
+
+from .models import Comparator, Plan, PlanDraft, Scope, Section, Target, Task, TaskDepartment, TaskLeader
+
+ALLOWED_SUFFIXES = {".docx", ".pdf", ".txt"}
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+SIMILAR_TITLE = 0.6  # difflib ratio above which two task titles are the same task reworded
+
+
+class ImportError_(ValueError):
+    """An import that cannot go on; the message is for the user, in Chinese."""
+
+
+# --- Reading --------------------------------------------------------------------------------
+
+def read_text(data: bytes, name: str) -> str:
+    """The text of an uploaded .docx/.pdf/.txt; raises ImportError_ naming the file and reason."""
+    import os
+
+    from weijian import textmine
+
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        raise ImportError_(f"文件“{name}”的格式不支持：请上传 .docx、.pdf 或 .txt 格式的工作要点。")
+    if not data:
+        raise ImportError_(f"文件“{name}”是空文件。")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImportError_(f"文件“{name}”超过 20MB，请压缩图片或分拆后再上传。")
+    try:
+        doc = textmine.read(data, name=name)
+    except textmine.ReadError as exc:
+        raise ImportError_(f"文件“{name}”无法读取：{exc}") from exc
+    text = doc.text or ""
+    if not text.strip():
+        raise ImportError_(f"文件“{name}”中没有可识别的文字（扫描件请先转为文字版）。")
+    return text
+
+
+# --- Lexicon --------------------------------------------------------------------------------
+
+def lexicon_entries() -> list[tuple[str, str]]:
+    """(name or alias, indicator code) pairs of the catalogue, from the catalogue's own function
+    when it offers one."""
+    try:
+        from weijian.indicators.catalogue import lexicon_entries as entries  # type: ignore[attr-defined]
+
+        return list(entries())
+    except ImportError:
+        pass
+    try:
+        from weijian.indicators.services import lexicon_entries as entries  # type: ignore[attr-defined]
+
+        return list(entries())
+    except ImportError:
+        pass
+    out = []
+    for code, name, aliases in Indicator.objects.values_list("code", "name", "aliases"):
+        out.append((name, code))
+        out.extend((a, code) for a in aliases or [] if a)
+    return out
+
+
+def _link(phrase: str, context: str, entries: list[tuple[str, str]]) -> str | None:
+    """The catalogue indicator named in a target's phrase (longest name wins), then in the
+    clause around it."""
+    for text in (phrase, context):
+        if not text:
+            continue
+        hits = [(len(name), code) for name, code in entries if name and name in text]
+        if hits:
+            return max(hits)[1]
+    return None
+
+
+# --- Proposal -------------------------------------------------------------------------------
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+              "十一": 11, "十二": 12}
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+_MONTH_END = re.compile(r"(1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])月(?:底|末|份?前|份?以前|中旬前|上旬前)")
+_QUARTER = re.compile(r"第([一二三四1-4])季度")
+_TOWNSHIP = re.compile(r"以乡镇(?:（街道）|\(街道\))?为单位|各乡镇|每个乡镇|乡镇(?:（街道）)?均")
+_COUNTY = re.compile(r"以县(?:（市、区）|\(市、区\)|区)?为单位|各县（市、区）|各县\(市、区\)|各县区|各县市区|每个县")
+_NUMBER = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?")
+_GENERIC_LEADER = re.compile(r"^各|领导$|^其他")
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the sentence holding [start, end)."""
+    left = start
+    while left > 0 and not _SENTENCE_END.match(text[left - 1]):
+        left -= 1
+    right = end
+    while right < len(text) and not _SENTENCE_END.match(text[right]):
+        right += 1
+    return left, right
+
+
+def infer_scope(sentence: str) -> str:
+    if _TOWNSHIP.search(sentence):
+        return Scope.TOWNSHIP
+    if _COUNTY.search(sentence):
+        return Scope.COUNTY
+    return Scope.CITY
+
+
+def infer_deadline(sentence: str, year: int) -> date:
+    """年底/年末/年内 → 12-31; 上半年 → 6-30; N月底/N月前 → end of month N; 第N季度 → its end;
+    nothing said → 12-31 of the plan year."""
+    m = _MONTH_END.search(sentence)
+    if m:
+        token = m.group(1)
+        month = int(token) if token.isdigit() else _CN_DIGITS.get(token, 12)
+        return date(year, month, calendar.monthrange(year, month)[1])
+    m = _QUARTER.search(sentence)
+    if m:
+        token = m.group(1)
+        q = int(token) if token.isdigit() else _CN_DIGITS[token]
+        month = q * 3
+        return date(year, month, calendar.monthrange(year, month)[1])
+    if "上半年" in sentence:
+        return date(year, 6, 30)
+    return date(year, 12, 31)
+
+
+def _unknown_numbers(text: str, covered: list[tuple[int, int]]) -> list[dict]:
+    """Arabic numbers the analysis did not read as a quantity, leaving out dates, years,
+    document numbers and heading numbers, which are not quantities."""
+    spans = sorted(covered)
+    out = []
+    for m in _NUMBER.finditer(text):
+        s, e = m.span()
+        if any(a <= s < b or a < e <= b for a, b in spans):
+            continue
+        after = text[e:e + 1]
+        before = text[s - 1:s] if s else ""
+        if after and after in "年月日号时":
+            continue
+        if before in "〔[【（(第“\"" and before:
+            continue
+        if len(m.group()) == 4 and re.match(r"[—\-－~～至到]\s*[0-9０-９]{2,4}\s*年", text[e:e + 8]):
+            continue  # the first year of a range: 2016—2018年
+        if after in "、．.）)" and (s == 0 or text[s - 1] in "\n（( "):
+            continue
+        if re.match(r"[A-Za-z]", after or " ") or re.match(r"[A-Za-z]", before or " "):
+            continue
+        out.append({"text": m.group(), "start": s, "end": e})
+    return out
+
+
+def _title_of(text: str, year: int) -> str:
+    for line in text.splitlines()[:40]:
+        line = line.strip()
+        if 6 <= len(line) <= 50 and re.search(r"(工作要点|工作计划|工作任务)$", line) and "《" not in line:
+            return line
+    return f"{year}年工作要点"
+
+
+def _num_from(value) -> float:
+    return float(value)
+
+
+def propose(text: str, year: int | None = None, analysis=None) -> dict:
+    """Read the text and propose a plan as JSON: sections, tasks with owners, targets, other
+    quantities and the numbers not understood. `year` overrides the document's own."""
+    from weijian import textmine
+
+    entries = lexicon_entries()
+    if analysis is None:
+        lexicon = textmine.Lexicon(entries) if entries else None
+        analysis = textmine.analyze(text, lexicon=lexicon)
+    year = year or analysis.year or timezone.localdate().year
+
+    sections = [{"num": s.num, "level": s.level, "title": s.title, "start": s.start} for s in analysis.sections]
+    top_sections = [s for s in sections if s["level"] == 1]
+    tasks = []
+    for i, t in enumerate(analysis.tasks):
+        parent = None
+        for s in top_sections:
+            if s["start"] <= t.start:
+                parent = s["num"]
+        tasks.append({
+            "key": f"t{i + 1}", "num": t.num, "title": t.title, "section": parent,
+            "leaders": list(t.leaders), "departments": list(t.departments),
+            "lead_departments": list(t.lead_departments), "start": t.start, "end": t.end,
+        })
+
+    def task_for(pos: int) -> str | None:
+        inside = [t for t in tasks if t["start"] <= pos < t["end"]]
+        if inside:
+            return min(inside, key=lambda t: t["end"] - t["start"])["key"]
+        return None
+
+    targets, others, covered = [], [], []
+    for f in analysis.facts:
+        covered.append((f.start, f.end))
+        left, right = _clause(text, f.start, f.end)
+        sentence = text[left:right]
+        if f.role != "target":
+            others.append({"text": f.text, "start": f.start, "end": f.end, "role": f.role,
+                           "indicator": f.indicator, "value": _num_from(f.value), "unit": f.unit,
+                           "cmp": f.cmp, "task": task_for(f.start)})
+            continue
+        code = f.code or _link(f.indicator, text[left:f.start], entries)
+        phrase = f.indicator or sentence[:30]
+        for shared_phrase, shared_code in _shared_tail(text[left:f.start], phrase, code, entries):
+            targets.append(_target_item(len(targets) + 1, f, task_for(f.start), shared_phrase, shared_code,
+                                        sentence, year))
+        targets.append(_target_item(len(targets) + 1, f, task_for(f.start), phrase, code, sentence, year))
+    return {
+        "version": 1, "year": year, "region": analysis.region, "title": _title_of(text, year),
+        "text": text, "sections": sections, "tasks": tasks, "targets": targets, "facts": others,
+        "unknown": _unknown_numbers(text, covered),
+    }
+
+
+def _target_item(n: int, f, task_key: str | None, phrase: str, code: str | None, sentence: str, year: int) -> dict:
+    return {
+        "key": f"g{n}", "task": task_key, "text": f.text, "phrase": phrase, "code": code,
+        "cmp": f.cmp if f.cmp in Comparator.values else "=", "value": _num_from(f.value), "unit": f.unit,
+        "scope": infer_scope(sentence), "org_code": None, "deadline": infer_deadline(sentence, year).isoformat(),
+        "include": True, "start": f.start, "end": f.end,
+    }
+
+
+def _shared_tail(before: str, phrase: str, code: str | None,
+                 entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """“高血压、糖尿病患者规范管理率达到75%” sets one figure for two indicators: the heads listed
+    with 、 before the phrase share its tail. Returns (phrase, code) for each other catalogue
+    indicator so named, in the order written."""
+    pos = before.rfind(phrase)
+    if pos <= 0 or before[pos - 1] != "、":
+        return []
+    names = dict(entries)
+    found: list[tuple[str, str]] = []
+    end = pos - 1
+    while end > 0:
+        m = re.search(r"([\u4e00-\u9fff0-9A-Za-zⅡ]+)$", before[:end])
+        if not m:
+            break
+        head = m.group(1)
+        for i in range(1, len(phrase)):
+            candidate = head + phrase[i:]
+            if candidate in names and names[candidate] != code:
+                found.insert(0, (candidate, names[candidate]))
+                break
+        else:
+            break
+        end = m.start() - 1
+        if end < 0 or before[end] != "、":
+            break
+    return found
+
+
+def summary(proposal: dict, *, include_dropped: bool = False) -> dict:
+    """The proposal without the text and offsets: what `plan import --format json` prints."""
+    nums = {t["key"]: t["num"] for t in proposal["tasks"]}
+    return {
+        "year": proposal["year"], "region": proposal.get("region"), "title": proposal.get("title"),
+        "tasks": [{"num": t["num"], "title": t["title"], "leaders": t["leaders"], "departments": t["departments"],
+                   "lead_departments": t["lead_departments"]} for t in proposal["tasks"]],
+        "targets": [{"task": nums.get(g["task"]), "indicator": g["code"], "phrase": g["phrase"], "text": g["text"],
+                     "cmp": g["cmp"], "value": g["value"], "unit": g["unit"], "scope": g["scope"],
+                     "org_unit": g.get("org_code"), "deadline": g["deadline"]}
+                    for g in proposal["targets"] if g.get("include", True) or include_dropped],
+        "unknown_numbers": [u["text"] for u in proposal.get("unknown", [])],
+    }
+
+
+def create_draft(user, data: bytes, name: str, year: int, plan: Plan | None = None) -> PlanDraft:
+    text = read_text(data, name)
+    proposal = propose(text, year)
+    return PlanDraft.objects.create(user=user, plan=plan, file_name=name[:255], year=year, proposal=proposal)
+
+
+# --- Owners ---------------------------------------------------------------------------------
+
+def is_generic_leader(name: str) -> bool:
+    """“各相关分管领导”, “各位挂点领导”: a role, not a person to file tasks under."""
+    return bool(_GENERIC_LEADER.search(name))
+
+
+@dataclass
+class OwnerIndex:
+    leaders: dict[str, Leader]
+    departments: dict[str, Department]
+
+    @classmethod
+    def load(cls) -> OwnerIndex:
+        depts: dict[str, Department] = {}
+        for d in Department.objects.all():
+            depts.setdefault(d.name, d)
+            for alias in d.aliases or []:
+                depts.setdefault(alias, d)
+        return cls({l.name: l for l in Leader.objects.all()}, depts)
+
+    def leader(self, name: str, create: bool = False) -> Leader | None:
+        found = self.leaders.get(name)
+        if found is None and create:
+            found = self.leaders[name] = Leader.objects.create(name=name[:20])
+        return found
+
+    def department(self, name: str, create: bool = False) -> Department | None:
+        found = self.departments.get(name)
+        if found is None and create:
+            found = self.departments[name] = Department.objects.create(name=name[:50])
+        return found
+
+
+def owner_matches(proposal: dict) -> dict[str, dict[str, str | None]]:
+    """For the preview: each named leader/department → the existing one it matches, or None (new)."""
+    index = OwnerIndex.load()
+    leaders, depts = {}, {}
+    for t in proposal["tasks"]:
+        for n in t["leaders"]:
+            leaders[n] = "—" if is_generic_leader(n) else (index.leader(n).name if index.leader(n) else None)
+        for n in t["departments"] + t["lead_departments"]:
+            d = index.department(n)
+            depts[n] = d.name if d else None
+    return {"leaders": leaders, "departments": depts}
+
+
+# --- Corrections on the draft -------------------------------------------------------------------
+
+class CorrectionError(ValueError):
+    """A correction that cannot be applied; the message names the field and the reason."""
+
+
+def _find(items: list[dict], key: str, what: str) -> dict:
+    for item in items:
+        if item["key"] == key:
+            return item
+    raise CorrectionError(f"{what}“{key}”不存在（草稿可能已被修改，请刷新页面）。")
+
+
+def _split_names(value: str) -> list[str]:
+    return [n.strip() for n in re.split(r"[、，,；;\s]+", value or "") if n.strip()]
+
+
+def correct_target(draft: PlanDraft, key: str, data: dict) -> dict:
+    """Change one proposed target: indicator code, comparator, value, unit, scope, deadline,
+    task. Nothing is changed when any field is wrong."""
+    target = _find(draft.proposal["targets"], key, "目标")
+    changes = {}
+    if "code" in data:
+        code = (data.get("code") or "").strip()
+        if code and not Indicator.objects.filter(code=code).exists():
+            raise CorrectionError(f"指标编码“{code}”不在指标目录中。")
+        changes["code"] = code or None
+    if "cmp" in data:
+        if data["cmp"] not in Comparator.values:
+            raise CorrectionError(f"比较方式“{data['cmp']}”无效。")
+        changes["cmp"] = data["cmp"]
+    if "value" in data:
+        try:
+            value = Decimal(str(data["value"]).strip())
+        except InvalidOperation:
+            raise CorrectionError(f"目标值“{data['value']}”不是数字。") from None
+        if not value.is_finite():
+            raise CorrectionError(f"目标值“{data['value']}”不是数字。")
+        changes["value"] = float(value)
+    if "unit" in data:
+        changes["unit"] = (data["unit"] or "").strip()[:20]
+    if "phrase" in data:
+        phrase = (data["phrase"] or "").strip()
+        if not phrase:
+            raise CorrectionError("指标表述不能为空。")
+        changes["phrase"] = phrase[:200]
+    if "scope" in data:
+        if data["scope"] not in (Scope.CITY, Scope.COUNTY, Scope.TOWNSHIP):
+            raise CorrectionError(f"范围“{data['scope']}”无效（应为全市、各县或各乡镇）。")
+        changes["scope"] = data["scope"]
+        changes["org_code"] = None
+    if "deadline" in data:
+        try:
+            deadline = date.fromisoformat(str(data["deadline"]).strip())
+        except ValueError:
+            raise CorrectionError(f"完成时限“{data['deadline']}”不是有效日期（格式 2024-12-31）。") from None
+        if deadline.year != draft.year:
+            raise CorrectionError(f"完成时限 {deadline} 不在计划年度 {draft.year} 年内。")
+        changes["deadline"] = deadline.isoformat()
+    if "task" in data:
+        task_key = data["task"] or None
+        if task_key:
+            _find(draft.proposal["tasks"], task_key, "任务")
+        changes["task"] = task_key
+    if "include" in data:
+        changes["include"] = bool(data["include"])
+    target.update(changes)
+    draft.save(update_fields=["proposal"])
+    return target
+
+
+def split_target_by_county(draft: PlanDraft, key: str, area: OrgUnit | None) -> list[dict]:
+    """Replace a target with one per county of the area (same value), for separate tracking."""
+    targets = draft.proposal["targets"]
+    target = _find(targets, key, "目标")
+    if area is None:
+        raise CorrectionError("系统中还没有组织机构，无法按县分解。")
+    counties = list(OrgUnit.objects.filter(path__startswith=area.path, level=Level.COUNTY).order_by("path"))
+    if not counties:
+        raise CorrectionError(f"{area.name}下没有县（市、区），无法按县分解。")
+    pos = targets.index(target)
+    used = {t["key"] for t in targets}
+    parts = []
+    for county in counties:
+        n = 1
+        while f"{key}-{n}" in used:
+            n += 1
+        part = {**target, "key": f"{key}-{n}", "scope": Scope.UNIT, "org_code": county.code,
+                "org_name": county.name}
+        used.add(part["key"])
+        parts.append(part)
+    targets[pos:pos + 1] = parts
+    draft.save(update_fields=["proposal"])
+    return parts
+
+
+def promote_fact(draft: PlanDraft, index: int) -> dict:
+    """Make a quantity the analysis did not read as a target into one."""
+    facts = draft.proposal["facts"]
+    if not 0 <= index < len(facts):
+        raise CorrectionError("该数字已不在草稿中，请刷新页面。")
+    f = facts.pop(index)
+    text = draft.proposal["text"]
+    left, right = _clause(text, f["start"], f["end"])
+    sentence = text[left:right]
+    used = {t["key"] for t in draft.proposal["targets"]}
+    n = len(used) + 1
+    while f"g{n}" in used:
+        n += 1
+    target = {"key": f"g{n}", "task": f.get("task"), "text": f["text"], "phrase": f["indicator"] or sentence[:30],
+              "code": _link(f["indicator"], text[left:f["start"]], lexicon_entries()),
+              "cmp": f["cmp"] if f["cmp"] in Comparator.values else "=", "value": f["value"], "unit": f["unit"],
+              "scope": infer_scope(sentence), "org_code": None,
+              "deadline": infer_deadline(sentence, draft.year).isoformat(), "include": True,
+              "start": f["start"], "end": f["end"]}
+    draft.proposal["targets"].append(target)
+    draft.proposal["targets"].sort(key=lambda t: t["start"])
+    draft.save(update_fields=["proposal"])
+    return target
+
+
+def correct_task(draft: PlanDraft, key: str, data: dict) -> dict:
+    """Change a task's title or owners (names separated by 、 or commas)."""
+    task = _find(draft.proposal["tasks"], key, "任务")
+    if "title" in data:
+        title = (data["title"] or "").strip()
+        if not title:
+            raise CorrectionError("任务标题不能为空。")
+        task["title"] = title[:500]
+    for fld in ("leaders", "departments", "lead_departments"):
+        if fld in data:
+            task[fld] = _split_names(data[fld])
+    if not task["departments"] and not task["lead_departments"]:
+        raise CorrectionError(f"任务“{task['num'] or task['title']}”至少需要一个责任科室或牵头科室。")
+    draft.save(update_fields=["proposal"])
+    return task
+
+
+# --- Confirmation ----------------------------------------------------------------------------
+
+def _set_owners(task: Task, item: dict, index: OwnerIndex) -> None:
+    TaskLeader.objects.filter(task=task).delete()
+    TaskDepartment.objects.filter(task=task).delete()
+    notes = []
+    order = 0
+    for name in item["leaders"]:
+        if is_generic_leader(name):
+            notes.append(name)
+            continue
+        leader = index.leader(name, create=True)
+        TaskLeader.objects.get_or_create(task=task, leader=leader, defaults={"order": order})
+        order += 1
+    task.leader_note = "、".join(notes)[:200]
+    order = 0
+    for lead, names in ((False, item["departments"]), (True, item["lead_departments"])):
+        for name in names:
+            dept = index.department(name, create=True)
+            TaskDepartment.objects.get_or_create(task=task, department=dept,
+                                                 defaults={"order": order, "is_lead": lead})
+            order += 1
+
+
+def _target_fields(g: dict, plan: Plan, tasks: dict[str, Task], indicators: dict[str, Indicator],
+                   orgs: dict[str, OrgUnit]) -> dict:
+    return {
+        "task": tasks.get(g["task"]) if g["task"] else None,
+        "indicator": indicators.get(g["code"]) if g["code"] else None,
+        "phrase": g["phrase"][:200], "text": (g["text"] or "")[:100], "cmp": g["cmp"],
+        "value": Decimal(str(g["value"])), "unit": g["unit"], "scope": g["scope"],
+        "org_unit": orgs.get(g["org_code"]) if g.get("org_code") else None,
+        "deadline": date.fromisoformat(g["deadline"]),
+    }
+
+
+def _lookups(proposal: dict) -> tuple[dict[str, Indicator], dict[str, OrgUnit]]:
+    targets = [g for g in proposal["targets"] if g.get("include", True)]
+    codes = {g["code"] for g in targets if g["code"]}
+    org_codes = {g["org_code"] for g in targets if g.get("org_code")}
+    return (Indicator.objects.in_bulk(codes, field_name="code"),
+            OrgUnit.objects.in_bulk(org_codes, field_name="code"))
+
+
+def _sections(plan: Plan, proposal: dict) -> dict[str, Section]:
+    plan.sections.all().delete()
+    out = {}
+    for i, s in enumerate(proposal["sections"]):
+        sec = Section.objects.create(plan=plan, num=s["num"] or "", level=s["level"], title=s["title"][:300], order=i)
+        if s["level"] == 1:
+            out.setdefault(s["num"], sec)
+    return out
+
+
+def _body(proposal: dict, item: dict) -> str:
+    return proposal["text"][item.get("start", 0):item.get("end", 0)]
+
+
+@transaction.atomic
+def confirm(draft: PlanDraft, user, area: OrgUnit | None = None) -> Plan:
+    """Save the corrected draft as a plan (or apply it to the plan it revises) and delete it."""
+    from weijian.accounts.models import record
+
+    proposal = draft.proposal
+    if draft.plan_id:
+        plan = draft.plan
+        changes = diff(plan, proposal)
+        apply_revision(plan, proposal, changes)
+        plan.source_name = draft.file_name
+        plan.source_text = proposal["text"]
+        plan.revised = timezone.now()
+        plan.save()
+        record(user, "update", plan, detail=f"按修订文件“{draft.file_name}”更新计划：{changes_summary(changes)}")
+    else:
+        plan = Plan.objects.create(
+            title=proposal.get("title") or f"{draft.year}年工作要点", year=draft.year,
+            region=proposal.get("region") or "", org_unit=area, source_name=draft.file_name,
+            source_text=proposal["text"], created_by=user,
+        )
+        sections = _sections(plan, proposal)
+        index = OwnerIndex.load()
+        tasks: dict[str, Task] = {}
+        for i, item in enumerate(proposal["tasks"]):
+            task = Task.objects.create(plan=plan, section=sections.get(item["section"]), num=item["num"] or "",
+                                       title=item["title"][:500], body=_body(proposal, item), order=i)
+            _set_owners(task, item, index)
+            task.save(update_fields=["leader_note"])
+            tasks[item["key"]] = task
+        indicators, orgs = _lookups(proposal)
+        Target.objects.bulk_create([
+            Target(plan=plan, order=i, **_target_fields(g, plan, tasks, indicators, orgs))
+            for i, g in enumerate(g for g in proposal["targets"] if g.get("include", True))
+        ])
+        record(user, "import", plan, detail=f"导入工作要点“{draft.file_name}”：{len(tasks)}项任务")
+    draft.delete()
+    return plan
+
+
+# --- Revision -------------------------------------------------------------------------------
+
+@dataclass
+class TaskChange:
+    kind: str  # added | removed | reworded | owners | renumbered | unchanged
+    task: Task | None = None  # the existing task
+    item: dict | None = None  # the task in the revised document
+    notes: list[str] = field(default_factory=list)
+
+    LABELS = {"added": "新增", "removed": "删除", "reworded": "表述修改", "owners": "责任调整", "renumbered": "编号调整",
+              "unchanged": "未变"}
+
+    @property
+    def label(self) -> str:
+        return self.LABELS[self.kind]
+
+
+def _owners_of(task: Task) -> tuple[list[str], list[str]]:
+    return task.leader_names(), task.department_names()
+
+
+def _item_owners(item: dict) -> tuple[list[str], list[str]]:
+    return item["leaders"], item["departments"] + item["lead_departments"]
+
+
+def diff(plan: Plan, proposal: dict) -> list[TaskChange]:
+    """Match the revised document's tasks to the plan's: by number first, then by title
+    similarity; say for each whether it was added, removed, reworded or re-assigned."""
+    existing = list(plan.tasks.prefetch_related("taskleader_set__leader", "taskdepartment_set__department"))
+    items = proposal["tasks"]
+    pairs: dict[int, Task] = {}
+    by_num = {t.num: t for t in existing if t.num}
+    taken: set[int] = set()
+    for i, item in enumerate(items):
+        t = by_num.get(item["num"] or "")
+        if t is not None and t.pk not in taken and _similar(t.title, item["title"]) >= 0.3:
+            pairs[i] = t
+            taken.add(t.pk)
+    # Renumbered or unnumbered tasks: the most similar remaining title, best pairs first.
+    candidates = []
+    for i, item in enumerate(items):
+        if i in pairs:
+            continue
+        for t in existing:
+            if t.pk in taken:
+                continue
+            ratio = _similar(t.title, item["title"])
+            if ratio >= SIMILAR_TITLE:
+                candidates.append((ratio, i, t))
+    for _ratio, i, t in sorted(candidates, key=lambda c: -c[0]):
+        if i in pairs or t.pk in taken:
+            continue
+        pairs[i] = t
+        taken.add(t.pk)
+
+    changes = []
+    for i, item in enumerate(items):
+        t = pairs.get(i)
+        if t is None:
+            changes.append(TaskChange("added", None, item, [f"新增任务 {item['num'] or ''} {item['title']}"]))
+            continue
+        notes = []
+        reworded = t.title != item["title"]
+        if reworded:
+            notes.append(f"标题：{t.title} → {item['title']}")
+        renumbered = (t.num or "") != (item["num"] or "")
+        if renumbered:
+            notes.append(f"编号：{t.num or '无'} → {item['num'] or '无'}")
+        old_l, old_d = _owners_of(t)
+        new_l, new_d = _item_owners(item)
+        owner_notes = []
+        if set(old_l) != set(new_l):
+            owner_notes.append(f"责任领导：{'、'.join(old_l) or '无'} → {'、'.join(new_l) or '无'}")
+        if set(old_d) != set(new_d):
+            owner_notes.append(f"责任科室：{'、'.join(old_d) or '无'} → {'、'.join(new_d) or '无'}")
+        if reworded or not t.active:
+            kind = "reworded"
+        elif owner_notes:
+            kind = "owners"
+        elif renumbered:
+            kind = "renumbered"
+        else:
+            kind = "unchanged"
+        if not t.active:
+            notes.append("恢复为有效任务")
+        changes.append(TaskChange(kind, t, item, notes + owner_notes))
+    for t in existing:
+        if t.pk not in taken and t.active:
+            changes.append(TaskChange("removed", t, None, [f"删除任务 {t.num} {t.title}（已有进度保留）"]))
+    return changes
+
+
+def _similar(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def changes_summary(changes: list[TaskChange]) -> str:
+    counts: dict[str, int] = {}
+    for c in changes:
+        counts[c.kind] = counts.get(c.kind, 0) + 1
+    parts = [f"{TaskChange.LABELS[k]}{counts[k]}项" for k in ("added", "removed", "reworded", "owners", "renumbered")
+             if counts.get(k)]
+    return "，".join(parts) or "任务无变化"
+
+
+def apply_revision(plan: Plan, proposal: dict, changes: list[TaskChange]) -> None:
+    """Apply the difference: matched tasks keep their pk (and so their reports, 督办 items and
+    manual actuals); removed tasks are kept inactive; targets are matched by phrase or indicator."""
+    sections = _sections(plan, proposal)
+    index = OwnerIndex.load()
+    indicators, orgs = _lookups(proposal)
+    key_to_task: dict[str, Task] = {}
+    for order, change in enumerate(c for c in changes if c.kind != "removed"):
+        item = change.item
+        task = change.task or Task(plan=plan)
+        task.num = item["num"] or ""
+        task.title = item["title"][:500]
+        task.body = _body(proposal, item)
+        task.section = sections.get(item["section"])
+        task.order = order
+        task.active = True
+        task.save()
+        _set_owners(task, item, index)
+        task.save(update_fields=["leader_note"])
+        key_to_task[item["key"]] = task
+    for change in changes:
+        if change.kind == "removed":
+            change.task.active = False
+            change.task.save(update_fields=["active"])
+
+    existing = list(plan.targets.select_related("indicator", "org_unit"))
+    used: set[int] = set()
+    new_targets = [g for g in proposal["targets"] if g.get("include", True)]
+    for order, g in enumerate(new_targets):
+        fields = _target_fields(g, plan, key_to_task, indicators, orgs)
+        match = next((t for t in existing if t.pk not in used and _same_target(t, fields)), None)
+        if match is None:
+            Target.objects.create(plan=plan, order=order, **fields)
+            continue
+        used.add(match.pk)
+        for name, value in fields.items():
+            setattr(match, name, value)
+        match.order = order
+        match.active = True
+        match.save()
+    Target.objects.filter(plan=plan).exclude(pk__in=used).filter(
+        pk__in=[t.pk for t in existing]).update(active=False)
+
+
+def _same_target(t: Target, fields: dict) -> bool:
+    same_unit = t.org_unit_id == (fields["org_unit"].pk if fields["org_unit"] else None)
+    if not same_unit:
+        return False
+    if fields["indicator"] is not None and t.indicator_id == fields["indicator"].pk:
+        return True
+    return t.phrase == fields["phrase"]

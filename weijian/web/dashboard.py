@@ -1,0 +1,212 @@
+"""What the pages show, composed from the data services: the org unit a user starts from,
+the latest complete period, the key-indicator cards of the home page, the analysis of one
+indicator or element, and its Excel export. Views call these; the figures themselves come
+from `weijian.data.aggregate` (rates recomputed from summed numerators and denominators)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Max, Min
+
+from weijian.accounts.scope import reads_all_orgs, scope_root
+from weijian.data import periods
+from weijian.data.models import DataValue, PeriodType
+from weijian.indicators.models import DataElement, Indicator
+from weijian.orgs.models import Level, OrgUnit
+
+Target = Indicator | DataElement
+
+
+def home_org(user) -> OrgUnit | None:
+    """The unit a user's pages start from: its own scope root, or — for users who read every
+    unit — the commission's own area: the first root, descending while a unit has a single
+    child above county level (示例省 → 示例市 when the province holds only this city).
+    None for a user with no scope."""
+    if not reads_all_orgs(user):
+        return scope_root(user)
+    node = OrgUnit.objects.filter(depth=1).first()
+    while node is not None and node.level < Level.COUNTY and node.numchild == 1:
+        node = OrgUnit.objects.filter(path__startswith=node.path, depth=node.depth + 1).first()
+    return node
+
+
+def latest_complete_year(org: OrgUnit, today: date | None = None) -> str:
+    """The latest calendar year that has ended and holds data for `org`'s subtree (a year
+    still running would compare a part-year with a whole one); the latest year with any data
+    when none has ended; last year when there is no data at all."""
+    today = today or date.today()
+    in_scope = DataValue.objects.filter(org_unit__path__startswith=org.path)
+    ended = in_scope.filter(period__end__lt=date(today.year, 1, 1)).aggregate(last=Max("period__end"))["last"]
+    if ended is not None:
+        return str(ended.year)
+    any_end = in_scope.aggregate(last=Max("period__end"))["last"]
+    return str(any_end.year if any_end else today.year - 1)
+
+
+def data_years(org: OrgUnit | None = None) -> list[str]:
+    """Years for which any value exists (in `org`'s subtree when given), latest first."""
+    qs = DataValue.objects.all()
+    if org is not None:
+        qs = qs.filter(org_unit__path__startswith=org.path)
+    span = qs.aggregate(first=Min("period__start"), last=Max("period__end"))
+    if span["first"] is None:
+        return [str(date.today().year - 1)]
+    return [str(y) for y in range(span["last"].year, span["first"].year - 1, -1)]
+
+
+def resolve_target(code: str) -> Target | None:
+    """An indicator or a data element by its code (indicators first: codes rarely clash)."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    return Indicator.objects.filter(code=code).first() or DataElement.objects.filter(code=code).first()
+
+
+def target_decimals(target: Target) -> int:
+    return target.decimals if isinstance(target, Indicator) else (0 if target.value_type == "int" else 2)
+
+
+@dataclass
+class Trend:
+    """A chart series: labels and one list of numbers (None where no data) per named line."""
+
+    title: str
+    labels: list[str]
+    lines: dict[str, list[float | None]]
+    unit: str = ""
+    kind: str = "line"
+
+    def as_chart(self) -> dict:
+        return {"title": self.title, "labels": self.labels, "unit": self.unit, "kind": self.kind,
+                "series": [{"name": name, "data": data} for name, data in self.lines.items()]}
+
+
+def _number(figure) -> float | None:
+    return None if figure is None or figure.value is None else float(figure.value)
+
+
+def year_trend(target: Target, org: OrgUnit, period_code: str) -> Trend:
+    """The periods of the year of `period_code` (months for a year), this year against last:
+    the picture of 同比. Falls back to the last five years when no month holds data."""
+    from weijian.data import aggregate
+
+    p = periods.parse(period_code)
+    step = PeriodType.MONTH if p.type == PeriodType.YEAR else p.type
+    this_year = periods.children_codes(str(p.year), step)
+    last_year = periods.children_codes(str(p.year - 1), step)
+    current = [_number(f) for f in aggregate.series(target, org, this_year)]
+    base = [_number(f) for f in aggregate.series(target, org, last_year)]
+    unit = getattr(target, "unit", "")
+    if any(v is not None for v in current + base):
+        return Trend(f"{p.year}年与{p.year - 1}年", [periods.label(c).removeprefix(f"{p.year}年") for c in this_year],
+                     {f"{p.year}年": current, f"{p.year - 1}年": base}, unit)
+    years = [str(y) for y in range(p.year - 4, p.year + 1)]
+    values = [_number(f) for f in aggregate.series(target, org, years)]
+    return Trend("近五年", [f"{y}年" for y in years], {target.name: values}, unit)
+
+
+@dataclass
+class KeyCard:
+    indicator: Indicator
+    figure: object
+    change: object
+    trend: Trend
+    chart_id: str
+
+
+def key_cards(org: OrgUnit, period_code: str) -> list[KeyCard]:
+    """The home page: each key indicator (Indicator.is_key) for `org` and the period, its 同比
+    and its trend."""
+    from weijian.data import aggregate
+
+    cards = []
+    for ind in Indicator.objects.filter(is_key=True).order_by("category", "code"):
+        cards.append(KeyCard(
+            indicator=ind,
+            figure=aggregate.value(ind, org, period_code),
+            change=aggregate.yoy(ind, org, period_code),
+            trend=year_trend(ind, org, period_code),
+            chart_id=f"chart-{ind.code}",
+        ))
+    return cards
+
+
+@dataclass
+class Analysis:
+    target: Target
+    org_unit: OrgUnit
+    period_code: str
+    figure: object
+    change: object
+    trend: Trend
+    rows: list = field(default_factory=list)
+    children_chart: Trend | None = None
+
+    @property
+    def period_label(self) -> str:
+        return periods.label(self.period_code)
+
+    @property
+    def is_rate(self) -> bool:
+        return isinstance(self.target, Indicator) and self.target.is_rate
+
+
+def analyse(target: Target, org: OrgUnit, period_code: str) -> Analysis:
+    """One target for one unit and period: the figure with numerator and denominator, its 同比,
+    the trend over the year, and the ranking of the unit's children."""
+    from weijian.data import aggregate
+
+    rows = aggregate.breakdown(target, org, period_code)
+    chart = Trend(f"{org.name}下级单位", [r.org_unit.name for r in rows],
+                  {target.name: [_number(r.figure) for r in rows]}, getattr(target, "unit", ""), kind="bar")
+    return Analysis(
+        target=target, org_unit=org, period_code=period_code,
+        figure=aggregate.value(target, org, period_code),
+        change=aggregate.yoy(target, org, period_code),
+        trend=year_trend(target, org, period_code),
+        rows=rows, children_chart=chart if rows else None,
+    )
+
+
+def analysis_workbook(a: Analysis) -> bytes:
+    """The analysis as an Excel workbook: the figure, then the children's ranking, with the
+    numbers written as the page shows them and the raw values beside them for re-use."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from weijian.data.formatting import format_figure
+
+    def shown(fig) -> str:
+        return format_figure(fig.value, fig.unit, fig.decimals) if fig is not None else ""
+
+    def raw(value):
+        return None if value is None else float(value)
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "分析"
+    bold = Font(bold=True)
+    ws.append([f"{a.target.name}（{a.target.code}）"])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(["单位", a.org_unit.name])
+    ws.append(["期间", a.period_label])
+    ws.append([])
+    header = ["单位", "分子", "分母", "数值", "数值（原始）", "同比", "排名"]
+    ws.append(header)
+    for cell in ws[ws.max_row]:
+        cell.font = bold
+    f = a.figure
+    ws.append([a.org_unit.name, raw(f.numerator), raw(f.denominator), shown(f), raw(f.value),
+               getattr(a.change, "text", "") or "", ""])
+    for row in a.rows:
+        rf = row.figure
+        ws.append([row.org_unit.name, raw(rf.numerator), raw(rf.denominator), shown(rf), raw(rf.value), "",
+                   row.rank])
+    for col, width in zip("ABCDEFG", (28, 14, 14, 14, 14, 18, 8), strict=True):
+        ws.column_dimensions[col].width = width
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

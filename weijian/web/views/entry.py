@@ -1,0 +1,218 @@
+"""Data entry: choose a data set, a unit the user may report for, and a period; the form shows
+the set's elements with their current values and saves through `data.entry.save_values`,
+showing each field's problem in Chinese. Also the Excel template for offline filling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from weijian.accounts.scope import writable_orgunits
+from weijian.data import periods
+from weijian.data.models import DataSet, DataValue, DataValueAudit, PeriodType
+from weijian.indicators.models import DataElement
+from weijian.orgs.models import OrgUnit
+
+from .common import indent, writable_org_or_404
+
+_RECENT = {PeriodType.MONTH: 24, PeriodType.QUARTER: 8, PeriodType.HALF: 6, PeriodType.YEAR: 5}
+_PER_YEAR = {PeriodType.MONTH: 12, PeriodType.QUARTER: 4, PeriodType.HALF: 2, PeriodType.YEAR: 1}
+
+
+def recent_periods(ptype: str, today: date | None = None) -> list[str]:
+    """The latest periods of a type that have begun, newest first (the one just ended is the
+    usual one to report, so it comes second only to the running one)."""
+    today = today or date.today()
+    per_year = _PER_YEAR[ptype]
+    index = (today.month - 1) * per_year // 12 + 1
+    year, codes = today.year, []
+    for _ in range(_RECENT[ptype]):
+        codes.append(periods.code_for(ptype, year, index))
+        index -= 1
+        if index == 0:
+            year, index = year - 1, per_year
+    return codes
+
+
+def _units_for(user, dataset: DataSet | None):
+    units = writable_orgunits(user).filter(active=True)
+    if dataset is not None and dataset.org_levels:
+        units = units.filter(level__in=dataset.org_levels)
+    return units.order_by("path")
+
+
+@dataclass
+class Field:
+    element: DataElement
+    name: str
+    current: Decimal | None
+    text: str
+    error: str = ""
+
+
+def _plain(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    return text
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A number as typed: blank → None (clears the value); "1,234" and full-width digits accepted."""
+    cleaned = (text or "").strip().translate(str.maketrans("０１２３４５６７８９．－，", "0123456789.-,"))
+    cleaned = cleaned.replace(",", "").replace(" ", "")
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"“{text.strip()}”不是数字") from None
+    if not value.is_finite():
+        raise ValueError(f"“{text.strip()}”不是数字")
+    return value
+
+
+def _selection(request: HttpRequest, params) -> dict:
+    """Read data set, unit and period from the request; a unit the user may not report for is
+    a 404, a malformed period a message."""
+    user = request.user
+    datasets = DataSet.objects.order_by("code")
+    dataset = datasets.filter(code=params.get("dataset", "")).first() or datasets.first()
+    units = _units_for(user, dataset)
+    org = writable_org_or_404(user, params["org_unit"]) if params.get("org_unit") else units.first()
+    ptype = dataset.period_type if dataset else PeriodType.MONTH
+    choices = recent_periods(ptype)
+    period_code, period_error = params.get("period", "").strip().upper(), ""
+    if period_code:
+        try:
+            parsed = periods.parse(period_code)
+            if parsed.type != ptype:
+                period_error = f"数据集“{dataset.name}”按{PeriodType(ptype).label}填报，期间“{period_code}”不是{PeriodType(ptype).label}"
+        except periods.PeriodError as exc:
+            period_error = str(exc)
+        if period_error:
+            period_code = ""
+        elif period_code not in choices:
+            choices = [period_code, *choices]
+    else:
+        period_code = choices[1] if len(choices) > 1 else choices[0]
+    top = min((u.depth for u in units), default=1)
+    return {
+        "datasets": datasets, "dataset": dataset, "org": org, "period_code": period_code,
+        "period_error": period_error,
+        "unit_choices": [(u.code, indent(u, top)) for u in units],
+        "period_choices": [(c, periods.label(c)) for c in choices],
+    }
+
+
+def _fields(dataset: DataSet, org: OrgUnit, period_code: str) -> list[Field]:
+    current = dict(DataValue.objects.filter(org_unit=org, period__code=period_code,
+                                            element__in=dataset.elements.all())
+                   .values_list("element_id", "value"))
+    return [Field(e, f"v_{e.pk}", current.get(e.pk), _plain(current.get(e.pk)))
+            for e in dataset.elements.order_by("code")]
+
+
+def _last_change(org: OrgUnit, period_code: str):
+    return (DataValueAudit.objects.filter(org_unit=org, period__code=period_code)
+            .select_related("user").order_by("-at").first())
+
+
+def data_entry(request: HttpRequest) -> HttpResponse:
+    params = request.POST if request.method == "POST" else request.GET
+    ctx = _selection(request, params)
+    dataset, org, period_code = ctx["dataset"], ctx["org"], ctx["period_code"]
+    fields: list[Field] = []
+    form_error = ""
+    if dataset and org and period_code:
+        if not ctx["unit_choices"] or org.code not in {c for c, _ in ctx["unit_choices"]}:
+            raise Http404("该机构不填报这个数据集")
+        fields = _fields(dataset, org, period_code)
+        if request.method == "POST":
+            form_error = _save(request, fields, org, period_code)
+    ctx.update({
+        "fields": fields, "form_error": form_error,
+        "period_label": periods.label(period_code) if period_code else "",
+        "violations": _violations(org, period_code) if fields else [],
+        "last_change": _last_change(org, period_code) if fields else None,
+    })
+    template = "web/_entry_form.html" if request.htmx and request.htmx.target == "entry" else "web/data_entry.html"
+    return render(request, template, ctx)
+
+
+def _violations(org: OrgUnit, period_code: str) -> list:
+    from weijian.data.validation import violations
+
+    return violations(org, period_code)
+
+
+def _save(request: HttpRequest, fields: list[Field], org: OrgUnit, period_code: str) -> str:
+    """Save the changed fields in one go; on any problem nothing is saved and each field
+    carries its message. Returns the message for the whole form ("" when saved)."""
+    from weijian.data.entry import DataError, save_values
+
+    rows, row_fields = [], []
+    for f in fields:
+        f.text = request.POST.get(f.name, "")
+        try:
+            value = parse_number(f.text)
+        except ValueError as exc:
+            f.error = str(exc)
+            continue
+        if value != f.current:
+            rows.append((f.element, org, period_code, value))
+            row_fields.append(f)
+    if any(f.error for f in fields):
+        return "有数据项填写有误，未保存。请按提示改正后再保存。"
+    if not rows:
+        messages.info(request, "数据没有变化，无需保存")
+        return ""
+    try:
+        save_values(request.user, rows, source=DataValueAudit.Source.FORM)
+    except DataError as exc:
+        for problem in exc.problems:
+            target = _field_for(problem, row_fields)
+            if target is not None:
+                target.error = problem.reason
+        unplaced = [p.reason for p in exc.problems if _field_for(p, row_fields) is None]
+        return "未保存：" + "；".join(unplaced) if unplaced else "有数据项不符合要求，未保存。请按提示改正后再保存。"
+    for f in row_fields:
+        f.current = parse_number(f.text)
+        f.text = _plain(f.current)
+    messages.success(request, f"已保存 {org.name} {periods.label(period_code)} 的 {len(rows)} 项数据")
+    return ""
+
+
+def _field_for(problem, row_fields: list[Field]) -> Field | None:
+    """The form field a save problem is about: problems number the rows from 1."""
+    row = getattr(problem, "row", None)
+    if isinstance(row, int) and 1 <= row <= len(row_fields):
+        return row_fields[row - 1]
+    return None
+
+
+def data_template(request: HttpRequest) -> HttpResponse:
+    """The Excel template of a data set for the chosen unit (and the units below it that report
+    the set and that the user may fill), with current values."""
+    from weijian.data.exports import excel_template
+
+    dataset = DataSet.objects.filter(code=request.GET.get("dataset", "")).first()
+    if dataset is None:
+        raise Http404("没有这个数据集")
+    org = writable_org_or_404(request.user, request.GET.get("org_unit", ""))
+    try:
+        period_code = periods.parse(request.GET.get("period", "")).code
+    except periods.PeriodError as exc:
+        raise Http404(str(exc)) from None
+    units = list(_units_for(request.user, dataset).filter(path__startswith=org.path))
+    if not units:
+        raise Http404("该机构及其下级没有填报这个数据集的单位")
+    content = excel_template(dataset, units, period_code)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{dataset.code}_{org.code}_{period_code}.xlsx"'
+    return response
