@@ -133,6 +133,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "weijian.api.errors.lockout_response"  # JSON for /api/, the page otherwise
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; kept default-safe
@@ -151,6 +152,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise serves from the finders in development and from STATIC_ROOT after collectstatic;
+# the folder must exist either way.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Apache ECharts arrives through npm (package.json); its dist folder is served as /static/echarts/.
 _ECHARTS_DIST = BASE_DIR / "node_modules" / "echarts" / "dist"
 STATICFILES_DIRS = [("echarts", _ECHARTS_DIST)] if _ECHARTS_DIST.is_dir() else []

@@ -131,8 +131,11 @@ def plan_filter(user) -> Q:
     path = _subtree_path(user)
     if path is None:
         return _NOTHING
-    return (Q(org_unit__path__in=ancestor_paths(path)) | Q(org_unit__path__startswith=path)
-            | Q(org_unit__isnull=True))
+    return (
+        Q(org_unit__path__in=ancestor_paths(path))
+        | Q(org_unit__path__startswith=path)
+        | Q(org_unit__isnull=True)
+    )
 
 
 def target_read_filter(user, prefix: str = "") -> Q:
@@ -146,7 +149,9 @@ def target_read_filter(user, prefix: str = "") -> Q:
         return _NOTHING
     per_unit = Q(**{f"{p}org_unit__isnull": True, f"{p}scope__in": ["county", "township"]})
     own_unit = Q(**{f"{p}org_unit__path__startswith": path})
-    area = Q(**{f"{p}plan__org_unit__path__in": ancestor_paths(path)}) | Q(**{f"{p}plan__org_unit__isnull": True})
+    area = Q(**{f"{p}plan__org_unit__path__in": ancestor_paths(path)}) | Q(
+        **{f"{p}plan__org_unit__isnull": True}
+    )
     return area & (per_unit | own_unit) & Q(**{f"{p}active": True})
 
 

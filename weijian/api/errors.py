@@ -49,8 +49,10 @@ def exception_handler(exc, context):
             body["errors"] = exc.errors
         return Response(body, status=exc.status_code)
     if isinstance(exc, ProtectedError | RestrictedError):
-        return Response({"detail": "该对象仍被其他数据引用（如已填报的数据值），不能删除；可改为停用"},
-                        status=status.HTTP_409_CONFLICT)
+        return Response(
+            {"detail": "该对象仍被其他数据引用（如已填报的数据值），不能删除；可改为停用"},
+            status=status.HTTP_409_CONFLICT,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -59,8 +61,10 @@ def exception_handler(exc, context):
     if response is None:
         # An unexpected failure: logged with its traceback here, never sent to the client.
         log.exception("API error in %s", context.get("view").__class__.__name__ if context else "?")
-        return Response({"detail": "服务器处理请求时出错，已记录，请稍后重试或联系管理员"},
-                        status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+        return Response(
+            {"detail": "服务器处理请求时出错，已记录，请稍后重试或联系管理员"},
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
     code = getattr(exc, "default_code", "invalid")
     if isinstance(exc, exceptions.ValidationError):
         response.data = {"detail": _DETAIL["invalid"], "errors": _field_errors(exc.detail)}
@@ -93,6 +97,19 @@ def _field_errors(detail, row: int | None = None) -> list[dict]:
     for message in detail if isinstance(detail, list) else [detail]:
         out.append({**({"row": row} if row is not None else {}), "field": "", "reason": str(message)})
     return out
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out login (settings.AXES_LOCKOUT_CALLABLE): JSON for the
+    API, the lockout page for the site. 429 either way, as axes itself answers."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "登录失败次数过多，该账户已暂时锁定，请15分钟后再试或联系系统管理员"}, status=429
+        )
+    from django.conf import settings
+    from django.shortcuts import render
+
+    return render(request, settings.AXES_LOCKOUT_TEMPLATE, {}, status=429)
 
 
 def not_found(request, *args, **kwargs) -> JsonResponse:

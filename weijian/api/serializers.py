@@ -15,14 +15,30 @@ from weijian.orgs.models import OrgUnit
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.all(), required=False,
-                                          allow_null=True, help_text="上级机构编码；省级等顶层单位为空")
+    parent = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=OrgUnit.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="上级机构编码；省级等顶层单位为空",
+    )
     level_name = serializers.CharField(source="get_level_display", read_only=True)
 
     class Meta:
         model = OrgUnit
-        fields = ["code", "name", "short_name", "level", "level_name", "parent", "inst_type", "grade",
-                  "ownership", "beds", "active"]
+        fields = [
+            "code",
+            "name",
+            "short_name",
+            "level",
+            "level_name",
+            "parent",
+            "inst_type",
+            "grade",
+            "ownership",
+            "beds",
+            "active",
+        ]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -57,15 +73,36 @@ def _parent_code(unit: OrgUnit) -> str | None:
 class DataElementSerializer(serializers.ModelSerializer):
     class Meta:
         model = DataElement
-        fields = ["code", "name", "aliases", "unit", "value_type", "aggregation", "min_value", "max_value",
-                  "description"]
+        fields = [
+            "code",
+            "name",
+            "aliases",
+            "unit",
+            "value_type",
+            "aggregation",
+            "min_value",
+            "max_value",
+            "description",
+        ]
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Indicator
-        fields = ["code", "name", "aliases", "category", "numerator", "denominator", "factor", "unit", "decimals",
-                  "direction", "definition", "is_key"]
+        fields = [
+            "code",
+            "name",
+            "aliases",
+            "category",
+            "numerator",
+            "denominator",
+            "factor",
+            "unit",
+            "decimals",
+            "direction",
+            "definition",
+            "is_key",
+        ]
 
     def _expression(self, text: str, side: str) -> str:
         try:
@@ -110,9 +147,15 @@ class SaveAnswerSerializer(serializers.Serializer):
     saved = serializers.IntegerField()
 
 
-class ProblemSerializer(serializers.Serializer):
+class RowProblemSerializer(serializers.Serializer):
     row = serializers.IntegerField(allow_null=True)
     field = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class ImportProblemSerializer(serializers.Serializer):
+    row = serializers.IntegerField(allow_null=True, help_text="行号（DHIS2 JSON 为第几条）")
+    column = serializers.CharField(help_text="列名")
     reason = serializers.CharField()
 
 
@@ -158,7 +201,7 @@ class ImportAnswerSerializer(serializers.Serializer):
     status = serializers.CharField()
     rows_total = serializers.IntegerField()
     rows_applied = serializers.IntegerField()
-    errors = ProblemSerializer(many=True)
+    errors = ImportProblemSerializer(many=True)
     job = serializers.IntegerField(allow_null=True)
 
 

@@ -32,15 +32,20 @@ def _exempt(patterns: list) -> list:
     return patterns
 
 
-urlpatterns = _exempt([
-    path("analytics/", views.analytics, name="api-analytics"),
-    path("imports/", views.imports, name="api-imports"),
-    path("token/", views.token, name="api-token"),
-    # The schema and its UI describe the API, not its data: readable without signing in.
-    path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[AllowAny]),
-         name="api-docs"),
-    path("plans/", include(plans_api.router.urls)),
-    path("", include(router.urls)),
-    re_path(r"^.*$", not_found),
-])
+urlpatterns = _exempt(
+    [
+        path("analytics/", views.analytics, name="api-analytics"),
+        path("imports/", views.imports, name="api-imports"),
+        path("token/", views.token, name="api-token"),
+        # The schema and its UI describe the API, not its data: readable without signing in.
+        path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),
+        path(
+            "docs/",
+            SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[AllowAny]),
+            name="api-docs",
+        ),
+        path("plans/", include(plans_api.router.urls)),
+        path("", include(router.urls)),
+        re_path(r"^.*$", not_found),
+    ]
+)

@@ -14,7 +14,7 @@ from django.db.models.functions import Length, Substr
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
-from rest_framework.decorators import api_view, permission_classes, throttle_classes
+from rest_framework.decorators import api_view, parser_classes, permission_classes, throttle_classes
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -46,7 +46,9 @@ class AdminWrites(permissions.BasePermission):
 def parent_codes(qs):
     """Annotate each unit with its parent's code in SQL (the parent's path is the unit's path
     less one step), so a list costs one query."""
-    parent = OrgUnit.objects.filter(path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - OrgUnit.steplen))
+    parent = OrgUnit.objects.filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - OrgUnit.steplen)
+    )
     return qs.annotate(parent_code=Subquery(parent.values("code")[:1]))
 
 
@@ -109,9 +111,11 @@ class DataValueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = s.DataValueSerializer
 
     def get_queryset(self):
-        qs = (DataValue.objects.filter(orgunit_filter(self.request.user, "org_unit"))
-              .select_related("element", "org_unit", "period", "stored_by").order_by("period__start", "org_unit__path",
-                                                                                      "element__code"))
+        qs = (
+            DataValue.objects.filter(orgunit_filter(self.request.user, "org_unit"))
+            .select_related("element", "org_unit", "period", "stored_by")
+            .order_by("period__start", "org_unit__path", "element__code")
+        )
         params = self.request.query_params
         if params.get("element"):
             qs = qs.filter(element__code=params["element"])
@@ -125,24 +129,37 @@ class DataValueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             if org is None:
                 # Out of scope and unknown look the same: no values.
                 return qs.none()
-            qs = qs.filter(org_unit__path__startswith=org.path) if params.get("subtree") else qs.filter(org_unit=org)
+            qs = (
+                qs.filter(org_unit__path__startswith=org.path)
+                if params.get("subtree")
+                else qs.filter(org_unit=org)
+            )
         return qs
 
     @extend_schema(
-        parameters=[OpenApiParameter("element", str), OpenApiParameter("org_unit", str),
-                    OpenApiParameter("period", str), OpenApiParameter("subtree", bool)])
+        parameters=[
+            OpenApiParameter("element", str),
+            OpenApiParameter("org_unit", str),
+            OpenApiParameter("period", str),
+            OpenApiParameter("subtree", bool),
+        ]
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=s.DataValueInSerializer(many=True), responses={200: s.SaveAnswerSerializer,
-                                                                          400: s.ProblemSerializer(many=True)})
+    @extend_schema(
+        request=s.DataValueInSerializer(many=True),
+        responses={200: s.SaveAnswerSerializer, 400: s.RowProblemSerializer(many=True)},
+    )
     def create(self, request: Request, *args, **kwargs) -> Response:
         body = request.data
         if isinstance(body, dict):
             body = body.get("values", [body] if "element" in body else None)
         if not isinstance(body, list) or not body:
-            raise ApiError("请提交数据行的列表：[{\"element\": 数据元编码, \"org_unit\": 机构编码, "
-                           "\"period\": 期间, \"value\": 数值}]")
+            raise ApiError(
+                '请提交数据行的列表：[{"element": 数据元编码, "org_unit": 机构编码, '
+                '"period": 期间, "value": 数值}]'
+            )
         rows, problems = _read_rows(request.user, body)
         if problems:
             raise ApiError(f"{len(problems)} 处错误，未保存任何数据：" + problems[0]["reason"], problems)
@@ -151,8 +168,10 @@ class DataValueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         try:
             save_values(request.user, rows, source=DataValueAudit.Source.API)
         except DataError as exc:
-            errors = [{"row": p.row, "field": _FIELD_OF_COLUMN.get(p.column, p.column), "reason": str(p)}
-                      for p in exc.problems]
+            errors = [
+                {"row": p.row, "field": _FIELD_OF_COLUMN.get(p.column, p.column), "reason": str(p)}
+                for p in exc.problems
+            ]
             raise ApiError(f"{len(errors)} 处错误，未保存任何数据：" + errors[0]["reason"], errors) from None
         return Response({"detail": f"已保存 {len(rows)} 条数据", "saved": len(rows)})
 
@@ -163,7 +182,9 @@ def _read_rows(user, body: list) -> tuple[list, list[dict]]:
     problems: list[dict] = []
 
     def bad(row: int, field: str, reason: str) -> None:
-        problems.append({"row": row, "field": field, "reason": f"第{row}行{_ROW_FIELDS.get(field, field)}：{reason}"})
+        problems.append(
+            {"row": row, "field": field, "reason": f"第{row}行{_ROW_FIELDS.get(field, field)}：{reason}"}
+        )
 
     items = [item if isinstance(item, dict) else {} for item in body]
     element_codes = {str(i.get("element", "")) for i in items}
@@ -212,15 +233,24 @@ def _number(value) -> str | None:
 def _figure(fig) -> dict:
     from weijian.data.formatting import format_figure
 
-    return {"value": _number(fig.value), "numerator": _number(fig.numerator),
-            "denominator": _number(fig.denominator), "unit": fig.unit,
-            "text": format_figure(fig.value, fig.unit, fig.decimals)}
+    return {
+        "value": _number(fig.value),
+        "numerator": _number(fig.numerator),
+        "denominator": _number(fig.denominator),
+        "unit": fig.unit,
+        "text": format_figure(fig.value, fig.unit, fig.decimals),
+    }
 
 
-@extend_schema(tags=["数据"], responses=s.AnalyticsSerializer, parameters=[
-    OpenApiParameter("target", str, required=True, description="指标或数据元编码"),
-    OpenApiParameter("org_unit", str, required=True, description="机构编码"),
-    OpenApiParameter("period", str, required=True, description="期间编码：2024、2024Q1、202401 …")])
+@extend_schema(
+    tags=["数据"],
+    responses=s.AnalyticsSerializer,
+    parameters=[
+        OpenApiParameter("target", str, required=True, description="指标或数据元编码"),
+        OpenApiParameter("org_unit", str, required=True, description="机构编码"),
+        OpenApiParameter("period", str, required=True, description="期间编码：2024、2024Q1、202401 …"),
+    ],
+)
 @api_view(["GET"])
 def analytics(request: Request) -> Response:
     """One indicator or element for one unit and period: value, numerator, denominator, 同比,
@@ -230,12 +260,16 @@ def analytics(request: Request) -> Response:
     params = request.query_params
     missing = [name for name in ("target", "org_unit", "period") if not params.get(name)]
     if missing:
-        raise ApiError("缺少参数：" + "、".join(missing),
-                       [{"row": None, "field": m, "reason": "缺少此参数"} for m in missing])
+        raise ApiError(
+            "缺少参数：" + "、".join(missing),
+            [{"row": None, "field": m, "reason": "缺少此参数"} for m in missing],
+        )
     target = dashboard.resolve_target(params["target"])
     if target is None:
-        raise ApiError(f"没有编码为“{params['target']}”的指标或数据元",
-                       [{"row": None, "field": "target", "reason": "编码不存在"}])
+        raise ApiError(
+            f"没有编码为“{params['target']}”的指标或数据元",
+            [{"row": None, "field": "target", "reason": "编码不存在"}],
+        )
     try:
         period_code = periods.parse(params["period"]).code
     except periods.PeriodError as exc:
@@ -244,26 +278,54 @@ def analytics(request: Request) -> Response:
     if org is None:
         raise ApiError(f"机构“{params['org_unit']}”不存在或不在您的权限范围内", status_code=404)
     change = aggregate.yoy(target, org, period_code)
-    return Response({
-        "target": {"code": target.code, "name": target.name,
-                   "kind": "indicator" if isinstance(target, Indicator) else "element"},
-        "org_unit": {"code": org.code, "name": org.name},
-        "period": {"code": period_code, "label": periods.label(period_code)},
-        "figure": _figure(aggregate.value(target, org, period_code)),
-        "yoy": {"current": _number(change.current.value), "base": _number(change.base.value),
+    return Response(
+        {
+            "target": {
+                "code": target.code,
+                "name": target.name,
+                "kind": "indicator" if isinstance(target, Indicator) else "element",
+            },
+            "org_unit": {"code": org.code, "name": org.name},
+            "period": {"code": period_code, "label": periods.label(period_code)},
+            "figure": _figure(aggregate.value(target, org, period_code)),
+            "yoy": {
+                "current": _number(change.current.value),
+                "base": _number(change.base.value),
                 "delta": _number(change.delta),
-                "kind": change.kind, "text": change.text, "direction": change.direction},
-        "breakdown": [{"org_unit": r.org_unit.code, "org_unit_name": r.org_unit.name, "rank": r.rank,
-                       **_figure(r.figure)} for r in aggregate.breakdown(target, org, period_code)],
-    })
+                "kind": change.kind,
+                "text": change.text,
+                "direction": change.direction,
+            },
+            "breakdown": [
+                {
+                    "org_unit": r.org_unit.code,
+                    "org_unit_name": r.org_unit.name,
+                    "rank": r.rank,
+                    **_figure(r.figure),
+                }
+                for r in aggregate.breakdown(target, org, period_code)
+            ],
+        }
+    )
 
 
 @extend_schema(tags=["数据"], methods=["GET"], responses=s.ImportJobSerializer(many=True))
-@extend_schema(tags=["数据"], methods=["POST"], responses={200: s.ImportAnswerSerializer},
-               request={"multipart/form-data": inline_serializer("ImportUpload", {
-                   "file": serializers.FileField(help_text="CSV、Excel 模板、DHIS2 JSON/CSV"),
-                   "partial": serializers.BooleanField(required=False, help_text="只导入正确的行")})})
+@extend_schema(
+    tags=["数据"],
+    methods=["POST"],
+    responses={200: s.ImportAnswerSerializer},
+    request={
+        "multipart/form-data": inline_serializer(
+            "ImportUpload",
+            {
+                "file": serializers.FileField(help_text="CSV、Excel 模板、DHIS2 JSON/CSV"),
+                "partial": serializers.BooleanField(required=False, help_text="只导入正确的行"),
+            },
+        )
+    },
+)
 @api_view(["GET", "POST"])
+@parser_classes([MultiPartParser, FormParser])
 def imports(request: Request) -> Response:
     """POST a file (multipart, field "file"; "partial"=true to apply the valid rows only):
     the answer lists every rejected row. GET lists the user's own imports."""
@@ -272,19 +334,27 @@ def imports(request: Request) -> Response:
         return Response(s.ImportJobSerializer(jobs, many=True).data)
     upload = request.FILES.get("file")
     if upload is None:
-        raise ApiError("请以 multipart/form-data 上传文件，字段名为 file",
-                       [{"row": None, "field": "file", "reason": "缺少文件"}])
+        raise ApiError(
+            "请以 multipart/form-data 上传文件，字段名为 file",
+            [{"row": None, "field": "file", "reason": "缺少文件"}],
+        )
     partial = str(request.data.get("partial", "")).strip().lower() in {"1", "true", "yes", "on"}
     from weijian.data.imports import import_file
 
     result = import_file(upload.read(), upload.name, request.user, partial=partial)
     body = {
-        "status": result.status, "rows_total": result.rows_total, "rows_applied": result.rows_applied,
+        "status": result.status,
+        "rows_total": result.rows_total,
+        "rows_applied": result.rows_applied,
         "errors": [{"row": p.row, "column": p.column, "reason": p.reason} for p in result.errors],
         "job": result.job.pk if result.job is not None else None,
     }
-    return Response(body, status=status.HTTP_200_OK if result.rows_applied or not result.errors
-                    else status.HTTP_400_BAD_REQUEST)
+    return Response(
+        body,
+        status=status.HTTP_200_OK
+        if result.rows_applied or not result.errors
+        else status.HTTP_400_BAD_REQUEST,
+    )
 
 
 class TokenThrottle(AnonRateThrottle):
@@ -302,13 +372,20 @@ def token(request: Request) -> Response:
     """Exchange a username and password for an API token (Authorization: Token <token>)."""
     data = s.TokenInSerializer(data=request.data)
     if not data.is_valid():
-        raise ApiError("请提供用户名（username）和密码（password）",
-                       [{"row": None, "field": f, "reason": "缺少此项"} for f in data.errors])
+        raise ApiError(
+            "请提供用户名（username）和密码（password）",
+            [{"row": None, "field": f, "reason": "缺少此项"} for f in data.errors],
+        )
     try:
-        user = authenticate(request._request, username=data.validated_data["username"],
-                            password=data.validated_data["password"])
+        user = authenticate(
+            request._request,
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+        )
     except AxesBackendPermissionDenied:
-        raise ApiError("登录失败次数过多，该账户已暂时锁定，请稍后再试", status_code=403) from None
+        raise ApiError(
+            "登录失败次数过多，该账户已暂时锁定，请15分钟后再试或联系系统管理员", status_code=429
+        ) from None
     if user is None or getattr(request._request, "axes_locked_out", False):
         raise ApiError("用户名或密码不正确", status_code=400)
     if not user.is_active:

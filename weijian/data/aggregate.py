@@ -92,7 +92,9 @@ def value(target: DataElement | Indicator, org_unit: OrgUnit, period_code: str) 
     return values_for(plan, [org_unit], period_code)[org_unit.pk]
 
 
-def values(target: DataElement | Indicator, org_units: Sequence[OrgUnit], period_code: str) -> dict[int, Figure]:
+def values(
+    target: DataElement | Indicator, org_units: Sequence[OrgUnit], period_code: str
+) -> dict[int, Figure]:
     """Figures for many org units at once, by org_unit.pk: one grouped query per depth of
     unit asked for (and aggregation kind), never one per unit."""
     return values_for(_Plan.of(target), org_units, period_code)
@@ -134,7 +136,9 @@ def compare(current: Figure, base: Figure, *, is_rate: bool) -> Change:
     if amount == 0:
         return Change(current, base, delta, kind, "持平", None)
     up = delta > 0
-    return Change(current, base, delta, kind, f"{words[0] if up else words[1]}{shown}", "up" if up else "down")
+    return Change(
+        current, base, delta, kind, f"{words[0] if up else words[1]}{shown}", "up" if up else "down"
+    )
 
 
 def breakdown(target: DataElement | Indicator, org_unit: OrgUnit, period_code: str) -> list[Row]:
@@ -142,11 +146,16 @@ def breakdown(target: DataElement | Indicator, org_unit: OrgUnit, period_code: s
     rank 1 is the best by the indicator's direction (the largest for an element). Units
     without a value come last, unranked. All children in one grouped query per kind."""
     plan = _Plan.of(target)
-    children = list(OrgUnit.objects.filter(path__startswith=org_unit.path, depth=org_unit.depth + 1).order_by("path"))
+    children = list(
+        OrgUnit.objects.filter(path__startswith=org_unit.path, depth=org_unit.depth + 1).order_by("path")
+    )
     figures = values_for(plan, children, period_code)
     descending = plan.direction != Indicator.Direction.LOWER
-    ranked = sorted((c for c in children if figures[c.pk].value is not None),
-                    key=lambda c: figures[c.pk].value, reverse=descending)
+    ranked = sorted(
+        (c for c in children if figures[c.pk].value is not None),
+        key=lambda c: figures[c.pk].value,
+        reverse=descending,
+    )
     ranks: dict[int, int] = {}
     previous, previous_rank = None, 0
     for position, child in enumerate(ranked, start=1):
@@ -179,19 +188,42 @@ class _Plan:
     @classmethod
     def of(cls, target: DataElement | Indicator) -> _Plan:
         if isinstance(target, DataElement):
-            decimals = 0 if target.value_type == ValueType.INTEGER and target.aggregation != Aggregation.AVERAGE else 2
-            return cls((target,), None, None, Decimal(1), target.unit, decimals, Indicator.Direction.HIGHER,
-                       False, target.code)
+            decimals = (
+                0
+                if target.value_type == ValueType.INTEGER and target.aggregation != Aggregation.AVERAGE
+                else 2
+            )
+            return cls(
+                (target,),
+                None,
+                None,
+                Decimal(1),
+                target.unit,
+                decimals,
+                Indicator.Direction.HIGHER,
+                False,
+                target.code,
+            )
         try:
             num = parse(target.numerator)
             den = parse(target.denominator) if target.denominator.strip() else None
         except ExpressionError:
             # An indicator whose formula cannot be read has no figure, rather than a wrong one.
-            return cls((), None, None, Decimal(1), target.unit, target.decimals, target.direction, target.is_rate)
+            return cls(
+                (), None, None, Decimal(1), target.unit, target.decimals, target.direction, target.is_rate
+            )
         codes = num.codes | (den.codes if den else frozenset())
         elements = tuple(DataElement.objects.filter(code__in=codes)) if codes else ()
-        return cls(elements, num, den, Decimal(target.factor), target.unit, target.decimals, target.direction,
-                   target.is_rate)
+        return cls(
+            elements,
+            num,
+            den,
+            Decimal(target.factor),
+            target.unit,
+            target.decimals,
+            target.direction,
+            target.is_rate,
+        )
 
     def figure(self, totals: dict[str, Decimal]) -> Figure:
         if self.element_code is not None:
@@ -213,8 +245,9 @@ def values_for(plan: _Plan, org_units: Sequence[OrgUnit], period_code: str) -> d
     return {ou.pk: plan.figure(totals.get(ou.pk, {})) for ou in org_units}
 
 
-def element_totals(elements: Sequence[DataElement], org_units: Sequence[OrgUnit],
-                   period_code: str) -> dict[int, dict[str, Decimal]]:
+def element_totals(
+    elements: Sequence[DataElement], org_units: Sequence[OrgUnit], period_code: str
+) -> dict[int, dict[str, Decimal]]:
     """{org_unit.pk: {element code: total}} for each unit's subtree in the period."""
     out: dict[int, dict[str, Decimal]] = {ou.pk: {} for ou in org_units}
     if not elements or not org_units:
@@ -234,14 +267,21 @@ def element_totals(elements: Sequence[DataElement], org_units: Sequence[OrgUnit]
     return out
 
 
-def _present_periods(elements: Sequence[DataElement], query_period) -> dict[int, list[tuple[int, object, object]]]:
+def _present_periods(
+    elements: Sequence[DataElement], query_period
+) -> dict[int, list[tuple[int, object, object]]]:
     """Per element, the stored periods inside the query period: [(period id, start, end)].
 
     One small query over the period table (a year holds at most 19 periods), each row asking
     the (element, period) index whether the element has values there."""
-    flags = {f"e{e.pk}": Exists(DataValue.objects.filter(period=OuterRef("pk"), element_id=e.pk)) for e in elements}
-    rows = (Period.objects.filter(start__gte=query_period.start, end__lte=query_period.end)
-            .annotate(**flags).values("pk", "start", "end", *flags))
+    flags = {
+        f"e{e.pk}": Exists(DataValue.objects.filter(period=OuterRef("pk"), element_id=e.pk)) for e in elements
+    }
+    rows = (
+        Period.objects.filter(start__gte=query_period.start, end__lte=query_period.end)
+        .annotate(**flags)
+        .values("pk", "start", "end", *flags)
+    )
     present: dict[int, list[tuple[int, object, object]]] = defaultdict(list)
     for row in rows:
         for e in elements:
@@ -273,8 +313,11 @@ def _grouped_totals(elements, present, paths: list[str], path_len: int) -> dict[
             covered |= Q(element_id=element_id, period_id__in=inner)
     if covered:
         coarser = DataValue.objects.filter(
-            element_id=OuterRef("element_id"), org_unit_id=OuterRef("org_unit_id"), period_id__in=period_ids,
-            period__start__lte=OuterRef("period__start"), period__end__gte=OuterRef("period__end"),
+            element_id=OuterRef("element_id"),
+            org_unit_id=OuterRef("org_unit_id"),
+            period_id__in=period_ids,
+            period__start__lte=OuterRef("period__start"),
+            period__end__gte=OuterRef("period__end"),
         ).exclude(period_id=OuterRef("period_id"))
         qs = qs.filter(~covered | ~Exists(coarser))
 
@@ -284,25 +327,42 @@ def _grouped_totals(elements, present, paths: list[str], path_len: int) -> dict[
             kinds[e.aggregation].append(e.pk)
     out: dict[tuple[str, int], Decimal] = {}
     if kinds[Aggregation.SUM]:
-        rows = (qs.filter(element_id__in=kinds[Aggregation.SUM]).values(*group, "element_id")
-                .annotate(total=Sum("value")).values_list(*group, "element_id", "total"))
+        rows = (
+            qs.filter(element_id__in=kinds[Aggregation.SUM])
+            .values(*group, "element_id")
+            .annotate(total=Sum("value"))
+            .values_list(*group, "element_id", "total")
+        )
         out.update({_key(r, paths): r[-1] for r in rows})
     if kinds[Aggregation.LAST]:
         later = DataValue.objects.filter(
-            element_id=OuterRef("element_id"), org_unit_id=OuterRef("org_unit_id"), period_id__in=period_ids,
+            element_id=OuterRef("element_id"),
+            org_unit_id=OuterRef("org_unit_id"),
+            period_id__in=period_ids,
             period__end__gt=OuterRef("period__end"),
         )
-        rows = (qs.filter(element_id__in=kinds[Aggregation.LAST]).filter(~Exists(later))
-                .values(*group, "element_id").annotate(total=Sum("value"))
-                .values_list(*group, "element_id", "total"))
+        rows = (
+            qs.filter(element_id__in=kinds[Aggregation.LAST])
+            .filter(~Exists(later))
+            .values(*group, "element_id")
+            .annotate(total=Sum("value"))
+            .values_list(*group, "element_id", "total")
+        )
         out.update({_key(r, paths): r[-1] for r in rows})
     if kinds[Aggregation.AVERAGE]:
-        months = Case(When(period__type=PeriodType.YEAR, then=12), When(period__type=PeriodType.HALF, then=6),
-                      When(period__type=PeriodType.QUARTER, then=3), default=1, output_field=IntegerField())
-        rows = (qs.filter(element_id__in=kinds[Aggregation.AVERAGE])
-                .values(*group, "element_id", "org_unit_id")
-                .annotate(weighted=Sum(F("value") * months, output_field=_DECIMAL), span=Sum(months))
-                .values_list(*group, "element_id", "weighted", "span"))
+        months = Case(
+            When(period__type=PeriodType.YEAR, then=12),
+            When(period__type=PeriodType.HALF, then=6),
+            When(period__type=PeriodType.QUARTER, then=3),
+            default=1,
+            output_field=IntegerField(),
+        )
+        rows = (
+            qs.filter(element_id__in=kinds[Aggregation.AVERAGE])
+            .values(*group, "element_id", "org_unit_id")
+            .annotate(weighted=Sum(F("value") * months, output_field=_DECIMAL), span=Sum(months))
+            .values_list(*group, "element_id", "weighted", "span")
+        )
         sums: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
         for r in rows:
             sums[_key(r[:-1], paths)] += Decimal(r[-2]) / r[-1]

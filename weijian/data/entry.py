@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from weijian.accounts import scope
@@ -110,8 +110,13 @@ class Checked:
     period_rows: dict[str, Period] = field(default_factory=dict)
 
 
-def save_values(user, rows: Iterable[tuple[DataElement, OrgUnit, str, Decimal | None]], *, source: str,
-                comment: str | None = None) -> SaveResult:
+def save_values(
+    user,
+    rows: Iterable[tuple[DataElement, OrgUnit, str, Decimal | None]],
+    *,
+    source: str,
+    comment: str | None = None,
+) -> SaveResult:
     """Store values entered by `user` (form, API): all or nothing.
 
     Each row is (element, org unit, period code, value); value None deletes the stored value.
@@ -127,7 +132,7 @@ def save_values(user, rows: Iterable[tuple[DataElement, OrgUnit, str, Decimal | 
             continue
         pending.append(Pending(i, element, org_unit, str(period_code), value, comment))
     checked = check(pending, user)
-    problems = sorted(problems + checked.problems, key=lambda p: (p.row or 0))
+    problems = sorted(problems + checked.problems, key=lambda p: p.row or 0)
     if problems:
         raise DataError(problems)
     return apply(checked, user, source)
@@ -135,6 +140,8 @@ def save_values(user, rows: Iterable[tuple[DataElement, OrgUnit, str, Decimal | 
 
 def to_decimal(raw) -> Decimal:
     """A number as the user typed or a spreadsheet stored it; ValueError with a Chinese reason."""
+    if raw is None:
+        raise ValueError("数值为空")
     if isinstance(raw, bool):
         raise ValueError(f"“{raw}”不是数字")
     if isinstance(raw, Decimal):
@@ -164,8 +171,16 @@ def to_decimal(raw) -> Decimal:
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
 
 
-def check(pending: list[Pending], user, *, system: bool = False, partial: bool = False,
-          columns: Columns = Columns(), file: str = "", row_word: str = "行") -> Checked:
+def check(
+    pending: list[Pending],
+    user,
+    *,
+    system: bool = False,
+    partial: bool = False,
+    columns: Columns = Columns(),
+    file: str = "",
+    row_word: str = "行",
+) -> Checked:
     """Judge every pending row; nothing is written.
 
     `system` skips the scope check (an import run by an operator from the command line).
@@ -216,17 +231,25 @@ def check(pending: list[Pending], user, *, system: bool = False, partial: bool =
         rows = [first_row[key], *later]
         numbers = "、".join(str(p.row) for p in rows)
         for p in rows:
-            refuse(p, columns.element, f"“{p.element.code}”“{p.org_unit.code}”“{p.period_code}”在第{numbers}{row_word}重复出现")
+            refuse(
+                p,
+                columns.element,
+                f"“{p.element.code}”“{p.org_unit.code}”“{p.period_code}”在第{numbers}{row_word}重复出现",
+            )
 
     good = [p for p in pending if p.row not in bad_rows]
     period_rows = {pr.code: pr for pr in Period.objects.filter(code__in={p.period_code for p in good})}
     rules = compiled_rules()
     rule_codes = set().union(*(r.codes for r in rules)) if rules else set()
-    rule_elements = dict(DataElement.objects.filter(code__in=rule_codes).values_list("pk", "code")) if rule_codes else {}
+    rule_elements = (
+        dict(DataElement.objects.filter(code__in=rule_codes).values_list("pk", "code")) if rule_codes else {}
+    )
     existing = _existing(good, period_rows, set(rule_elements))
 
     if rules and good:
-        rule_problems = _rule_problems(good, rules, existing, period_rows, rule_elements, columns, file, row_word)
+        rule_problems = _rule_problems(
+            good, rules, existing, period_rows, rule_elements, columns, file, row_word
+        )
         while rule_problems:
             for pr in rule_problems:
                 problems.append(pr)
@@ -234,13 +257,16 @@ def check(pending: list[Pending], user, *, system: bool = False, partial: bool =
             good = [p for p in good if p.row not in bad_rows]
             if not partial:
                 break
-            rule_problems = _rule_problems(good, rules, existing, period_rows, rule_elements, columns, file, row_word)
-    problems.sort(key=lambda pr: (pr.row or 0))
+            rule_problems = _rule_problems(
+                good, rules, existing, period_rows, rule_elements, columns, file, row_word
+            )
+    problems.sort(key=lambda pr: pr.row or 0)
     return Checked(good, problems, existing, period_rows)
 
 
-def _existing(good: list[Pending], period_rows: dict[str, Period],
-              extra_element_ids: set[int]) -> dict[tuple[int, int, int], tuple[int, Decimal]]:
+def _existing(
+    good: list[Pending], period_rows: dict[str, Period], extra_element_ids: set[int]
+) -> dict[tuple[int, int, int], tuple[int, Decimal]]:
     """Stored (pk, value) by (element, org unit, period) for the units and periods touched,
     for the elements touched and those named by rules — a few queries, not one per row."""
     if not good or not period_rows:
@@ -251,14 +277,16 @@ def _existing(good: list[Pending], period_rows: dict[str, Period],
     out: dict[tuple[int, int, int], tuple[int, Decimal]] = {}
     for i in range(0, len(unit_ids), _ID_CHUNK):
         rows = DataValue.objects.filter(
-            org_unit_id__in=unit_ids[i:i + _ID_CHUNK], period_id__in=period_ids, element_id__in=element_ids
+            org_unit_id__in=unit_ids[i : i + _ID_CHUNK], period_id__in=period_ids, element_id__in=element_ids
         ).values_list("element_id", "org_unit_id", "period_id", "pk", "value")
         for e, o, per, pk, value in rows.iterator(chunk_size=10000):
             out[(e, o, per)] = (pk, value)
     return out
 
 
-def _rule_problems(good, rules, existing, period_rows, rule_elements, columns, file, row_word) -> list[Problem]:
+def _rule_problems(
+    good, rules, existing, period_rows, rule_elements, columns, file, row_word
+) -> list[Problem]:
     """Rules broken by the stored values of a unit and period once the good rows are applied."""
     touched: dict[tuple[int, str], list[Pending]] = defaultdict(list)
     for p in good:
@@ -285,82 +313,120 @@ def _rule_problems(good, rules, existing, period_rows, rule_elements, columns, f
             # the wrong one, and the user must see them together.
             for p in rows:
                 if p.element.code in rule.codes:
-                    problems.append(Problem(p.row, p.value_column or columns.value,
-                                            f"{p.org_unit.name} {periods.label(code)}：{rule.message(left, right)}",
-                                            file, row_word))
+                    problems.append(
+                        Problem(
+                            p.row,
+                            p.value_column or columns.value,
+                            f"{p.org_unit.name} {periods.label(code)}：{rule.message(left, right)}",
+                            file,
+                            row_word,
+                        )
+                    )
     return problems
 
 
 def apply(checked: Checked, user, source: str, *, job: ImportJob | None = None) -> SaveResult:
-    """Write the checked rows and one audit row per change, in one transaction, in bulk."""
+    """Write the checked rows and one audit row per change, in one transaction, in bulk.
+
+    Raises DataError (and writes nothing) if another user stored one of the same values
+    between the check and the write."""
     result = SaveResult()
     if not checked.good:
         return result
     actor = user if user is not None and getattr(user, "is_authenticated", False) else None
-    with transaction.atomic():
-        if connection.vendor == "sqlite" and len(checked.good) > 10_000:
-            # SQLite's default page cache (2 MB) is far smaller than the indexes a big import
-            # updates; a larger one (memory is taken only as pages are read) halves the time.
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA cache_size = -262144")
-        period_ids = _ensure_periods({p.period_code for p in checked.good}, checked.period_rows)
-        writes: list[tuple[int, int, int, Decimal, str]] = []
-        deletes: list[int] = []
-        audits: list[tuple[int, int, int, Decimal | None, Decimal | None]] = []
-        for p in checked.good:
-            per = period_ids[p.period_code]
-            old = checked.existing.get((p.element.pk, p.org_unit.pk, per))
-            old_value = old[1] if old else None
-            if p.value is None:
-                if old is None:
+    try:
+        with transaction.atomic():
+            if connection.vendor == "sqlite" and len(checked.good) > 10_000:
+                # SQLite's default page cache (2 MB) is far smaller than the indexes a big
+                # import updates; a larger one (taken only as pages are read) saves disk reads.
+                with connection.cursor() as cursor:
+                    cursor.execute("PRAGMA cache_size = -262144")
+            period_ids = _ensure_periods({p.period_code for p in checked.good}, checked.period_rows)
+            inserts: list[tuple[int, int, int, Decimal, str]] = []
+            updates: list[tuple[int, Decimal, str]] = []
+            deletes: list[int] = []
+            audits: list[tuple[int, int, int, Decimal | None, Decimal | None]] = []
+            for p in checked.good:
+                per = period_ids[p.period_code]
+                old = checked.existing.get((p.element.pk, p.org_unit.pk, per))
+                old_value = old[1] if old else None
+                if p.value is None:
+                    if old is None:
+                        result.unchanged += 1
+                        continue
+                    deletes.append(old[0])
+                    result.deleted += 1
+                elif old is None:
+                    inserts.append((p.element.pk, p.org_unit.pk, per, p.value, (p.comment or "")[:200]))
+                    result.created += 1
+                elif old_value == p.value and p.comment is None:
                     result.unchanged += 1
                     continue
-                deletes.append(old[0])
-                result.deleted += 1
-            elif old is not None and old_value == p.value and p.comment is None:
-                result.unchanged += 1
-                continue
-            else:
-                writes.append((p.element.pk, p.org_unit.pk, per, p.value, (p.comment or "")[:200]))
-                if old is None:
-                    result.created += 1
                 else:
+                    updates.append((old[0], p.value, (p.comment or "")[:200]))
                     result.updated += 1
-            if old_value != p.value:
-                audits.append((p.element.pk, p.org_unit.pk, per, old_value, p.value))
-        _write_values(writes, actor)
-        for i in range(0, len(deletes), _ID_CHUNK):
-            DataValue.objects.filter(pk__in=deletes[i:i + _ID_CHUNK]).delete()
-        _write_audits(audits, actor, source, job)
+                if old_value != p.value:
+                    audits.append((p.element.pk, p.org_unit.pk, per, old_value, p.value))
+            _write_values(inserts, updates, actor)
+            for i in range(0, len(deletes), _ID_CHUNK):
+                DataValue.objects.filter(pk__in=deletes[i : i + _ID_CHUNK]).delete()
+            _write_audits(audits, actor, source, job)
+    except IntegrityError:
+        raise DataError(
+            [Problem(None, "", "保存时发现其他用户刚刚填报了相同的数据，本次未作任何修改，请刷新后重试")]
+        ) from None
     return result
 
 
-# Django's bulk_create compiles every value of every row in Python (about 70 µs a row here),
-# which makes a 100 000-row import take tens of seconds. On SQLite and PostgreSQL the same
-# statement — an INSERT … ON CONFLICT upsert, as bulk_create(update_conflicts=True) emits —
-# goes through executemany on one prepared statement instead. Other databases use bulk_create.
+# Django's bulk_create and bulk_update compile every value of every row in Python (about
+# 70 µs a row here), which makes a 100 000-row import take tens of seconds. On SQLite and
+# PostgreSQL the same INSERT and UPDATE statements go through executemany on one prepared
+# statement instead. (An INSERT … ON CONFLICT DO UPDATE upsert would save telling new rows
+# from changed ones, but SQLite runs it several times slower even when nothing conflicts;
+# `check` has already read which values exist.) Other databases use bulk_create/bulk_update.
 _FAST_VENDORS = {"sqlite", "postgresql"}
 
 
-def _write_values(writes: list[tuple], actor) -> None:
-    """Insert new values and overwrite changed ones (a value another user stored meanwhile too)."""
-    if not writes:
-        return
+def _write_values(inserts: list[tuple], updates: list[tuple], actor) -> None:
     now = timezone.now()
     if connection.vendor not in _FAST_VENDORS:
-        objs = [DataValue(element_id=e, org_unit_id=o, period_id=p, value=v, comment=c, stored_by=actor,
-                          created=now, updated=now) for e, o, p, v, c in writes]
-        DataValue.objects.bulk_create(objs, batch_size=_BATCH, update_conflicts=True,
-                                      unique_fields=["element", "org_unit", "period"],
-                                      update_fields=["value", "comment", "stored_by", "updated"])
+        DataValue.objects.bulk_create(
+            [
+                DataValue(
+                    element_id=e,
+                    org_unit_id=o,
+                    period_id=p,
+                    value=v,
+                    comment=c,
+                    stored_by=actor,
+                    created=now,
+                    updated=now,
+                )
+                for e, o, p, v, c in inserts
+            ],
+            batch_size=_BATCH,
+        )
+        changed = [DataValue(pk=pk, value=v, comment=c, stored_by=actor, updated=now) for pk, v, c in updates]
+        DataValue.objects.bulk_update(
+            changed, ["value", "comment", "stored_by", "updated"], batch_size=_BATCH
+        )
         return
     stamp = DataValue._meta.get_field("updated").get_db_prep_save(now, connection)
     actor_id = actor.pk if actor else None
     adapt = connection.ops.adapt_decimalfield_value
-    rows = [(e, o, p, adapt(v), c, actor_id, stamp, stamp) for e, o, p, v, c in writes]
-    _execute_insert(DataValue, ["element", "org_unit", "period", "value", "comment", "stored_by", "created",
-                                "updated"], rows,
-                    conflict=(["element", "org_unit", "period"], ["value", "comment", "stored_by", "updated"]))
+    if inserts:
+        _execute_insert(
+            DataValue,
+            ["element", "org_unit", "period", "value", "comment", "stored_by", "created", "updated"],
+            [(e, o, p, adapt(v), c, actor_id, stamp, stamp) for e, o, p, v, c in inserts],
+        )
+    if updates:
+        qn = connection.ops.quote_name
+        sql = (
+            f"UPDATE {qn(DataValue._meta.db_table)} SET {qn('value')} = %s, {qn('comment')} = %s, "
+            f"{qn('stored_by_id')} = %s, {qn('updated')} = %s WHERE {qn('id')} = %s"
+        )
+        _execute_many(sql, [(adapt(v), c, actor_id, stamp, pk) for pk, v, c in updates])
 
 
 def _write_audits(audits: list[tuple], actor, source: str, job: ImportJob | None) -> None:
@@ -369,42 +435,68 @@ def _write_audits(audits: list[tuple], actor, source: str, job: ImportJob | None
     now = timezone.now()
     if connection.vendor not in _FAST_VENDORS:
         DataValueAudit.objects.bulk_create(
-            [DataValueAudit(element_id=e, org_unit_id=o, period_id=p, old_value=old, new_value=new, user=actor,
-                            source=source, import_job=job, at=now) for e, o, p, old, new in audits],
-            batch_size=_BATCH)
+            [
+                DataValueAudit(
+                    element_id=e,
+                    org_unit_id=o,
+                    period_id=p,
+                    old_value=old,
+                    new_value=new,
+                    user=actor,
+                    source=source,
+                    import_job=job,
+                    at=now,
+                )
+                for e, o, p, old, new in audits
+            ],
+            batch_size=_BATCH,
+        )
         return
     stamp = DataValueAudit._meta.get_field("at").get_db_prep_save(now, connection)
     actor_id = actor.pk if actor else None
     job_id = job.pk if job else None
     adapt = connection.ops.adapt_decimalfield_value
-    rows = [(e, o, p, None if old is None else adapt(old), None if new is None else adapt(new), actor_id, stamp,
-             source, job_id) for e, o, p, old, new in audits]
-    _execute_insert(DataValueAudit, ["element", "org_unit", "period", "old_value", "new_value", "user", "at",
-                                     "source", "import_job"], rows)
+    rows = [
+        (
+            e,
+            o,
+            p,
+            None if old is None else adapt(old),
+            None if new is None else adapt(new),
+            actor_id,
+            stamp,
+            source,
+            job_id,
+        )
+        for e, o, p, old, new in audits
+    ]
+    _execute_insert(
+        DataValueAudit,
+        ["element", "org_unit", "period", "old_value", "new_value", "user", "at", "source", "import_job"],
+        rows,
+    )
 
 
-def _execute_insert(model, fields: list[str], rows: list[tuple],
-                    conflict: tuple[list[str], list[str]] | None = None) -> None:
+def _execute_insert(model, fields: list[str], rows: list[tuple]) -> None:
     qn = connection.ops.quote_name
     meta = model._meta
     columns = [qn(meta.get_field(f).column) for f in fields]
-    sql = (f"INSERT INTO {qn(meta.db_table)} ({', '.join(columns)}) "
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
-    if conflict:
-        keys, updates = conflict
-        targets = ", ".join(qn(meta.get_field(f).column) for f in keys)
-        sets = ", ".join(f"{qn(meta.get_field(f).column)} = EXCLUDED.{qn(meta.get_field(f).column)}" for f in updates)
-        sql += f" ON CONFLICT ({targets}) DO UPDATE SET {sets}"
+    placeholders = ", ".join(["%s"] * len(columns))
+    _execute_many(f"INSERT INTO {qn(meta.db_table)} ({', '.join(columns)}) VALUES ({placeholders})", rows)
+
+
+def _execute_many(sql: str, rows: list[tuple]) -> None:
     with connection.cursor() as cursor:
         for i in range(0, len(rows), 20_000):
-            cursor.executemany(sql, rows[i:i + 20_000])
+            cursor.executemany(sql, rows[i : i + 20_000])
 
 
 def _ensure_periods(codes: set[str], known: dict[str, Period]) -> dict[str, int]:
     missing = [periods.parse(c) for c in codes if c not in known]
     if missing:
         Period.objects.bulk_create(
-            [Period(code=p.code, type=p.type, start=p.start, end=p.end) for p in missing], ignore_conflicts=True
+            [Period(code=p.code, type=p.type, start=p.start, end=p.end) for p in missing],
+            ignore_conflicts=True,
         )
         known = {**known, **{pr.code: pr for pr in Period.objects.filter(code__in=[p.code for p in missing])}}
     return {code: known[code].pk for code in codes}

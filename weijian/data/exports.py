@@ -19,15 +19,37 @@ from .imports import TEMPLATE_CODES_LABEL, TEMPLATE_ORG_LABEL, TEMPLATE_PERIOD_L
 from .models import DataSet, DataValue
 
 CSV_HEADER = ["数据元编码", "数据元名称", "机构编码", "机构名称", "期间", "数值", "备注"]
-DHIS2_CSV_HEADER = ["dataelement", "period", "orgunit", "categoryoptioncombo", "attributeoptioncombo", "value",
-                    "storedby", "lastupdated", "comment", "followup"]
-_FIELDS = ("element__code", "element__name", "org_unit__code", "org_unit__name", "period__code", "value", "comment",
-           "stored_by__username", "updated")
+DHIS2_CSV_HEADER = [
+    "dataelement",
+    "period",
+    "orgunit",
+    "categoryoptioncombo",
+    "attributeoptioncombo",
+    "value",
+    "storedby",
+    "lastupdated",
+    "comment",
+    "followup",
+]
+_FIELDS = (
+    "element__code",
+    "element__name",
+    "org_unit__code",
+    "org_unit__name",
+    "period__code",
+    "value",
+    "comment",
+    "stored_by__username",
+    "updated",
+)
 
 
 def _rows(queryset: QuerySet) -> Iterable[tuple]:
-    return (queryset.order_by("element__code", "org_unit__path", "period__start", "-period__end")
-            .values_list(*_FIELDS).iterator(chunk_size=5000))
+    return (
+        queryset.order_by("element__code", "org_unit__path", "period__start", "-period__end")
+        .values_list(*_FIELDS)
+        .iterator(chunk_size=5000)
+    )
 
 
 def plain(value: Decimal | None) -> str:
@@ -70,8 +92,20 @@ def export_dhis2_csv(queryset: QuerySet) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(DHIS2_CSV_HEADER)
     for el_code, _n, ou_code, _o, pe, value, comment, user, updated in _rows(queryset):
-        writer.writerow([el_code, pe, ou_code, "", "", plain(value), user or "",
-                         updated.isoformat(timespec="seconds") if updated else "", comment, "false"])
+        writer.writerow(
+            [
+                el_code,
+                pe,
+                ou_code,
+                "",
+                "",
+                plain(value),
+                user or "",
+                updated.isoformat(timespec="seconds") if updated else "",
+                comment,
+                "false",
+            ]
+        )
     return out.getvalue().encode("utf-8")
 
 
@@ -87,7 +121,8 @@ def excel_template(dataset: DataSet, org_units: Iterable[OrgUnit], period_code: 
     units = list(org_units)
     elements = list(dataset.elements.all())
     stored = {
-        (e, o): v for e, o, v in DataValue.objects.filter(
+        (e, o): v
+        for e, o, v in DataValue.objects.filter(
             org_unit__in=[u.pk for u in units], period__code=code, element__in=[e.pk for e in elements]
         ).values_list("element_id", "org_unit_id", "value")
     }
@@ -100,7 +135,9 @@ def excel_template(dataset: DataSet, org_units: Iterable[OrgUnit], period_code: 
     ws.append([f"{dataset.name}　{periods.label(code)}"])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([TEMPLATE_PERIOD_LABEL, code, "", "说明：空白单元格表示不填报；请勿改动第2、4行和A列的编码。"])
-    ws.append([TEMPLATE_ORG_LABEL, "机构名称", *[f"{e.name}（{e.unit}）" if e.unit else e.name for e in elements]])
+    ws.append(
+        [TEMPLATE_ORG_LABEL, "机构名称", *[f"{e.name}（{e.unit}）" if e.unit else e.name for e in elements]]
+    )
     ws.append([TEMPLATE_CODES_LABEL, "", *[e.code for e in elements]])
     for cell in (*ws[3], *ws[4]):
         cell.font = bold
@@ -117,13 +154,16 @@ def excel_template(dataset: DataSet, org_units: Iterable[OrgUnit], period_code: 
         if e.min_value is None and e.max_value is None and e.value_type != "int":
             continue
         rule = DataValidation(
-            type="whole" if e.value_type == "int" else "decimal", operator="between", allow_blank=True,
+            type="whole" if e.value_type == "int" else "decimal",
+            operator="between",
+            allow_blank=True,
             formula1=plain(e.min_value if e.min_value is not None else Decimal("-1E15")),
             formula2=plain(e.max_value if e.max_value is not None else Decimal("1E15")),
-            showErrorMessage=True, errorTitle="数值不符合要求",
+            showErrorMessage=True,
+            errorTitle="数值不符合要求",
             error=f"“{e.name}”应为{'整数' if e.value_type == 'int' else '数值'}"
-                  + (f"，不小于 {plain(e.min_value)}" if e.min_value is not None else "")
-                  + (f"，不大于 {plain(e.max_value)}" if e.max_value is not None else ""),
+            + (f"，不小于 {plain(e.min_value)}" if e.min_value is not None else "")
+            + (f"，不大于 {plain(e.max_value)}" if e.max_value is not None else ""),
         )
         rule.add(f"{letter}5:{letter}{last_row}")
         ws.add_data_validation(rule)

@@ -26,12 +26,14 @@ def format_figure(value: Decimal | None, unit: str, decimals: int = 2) -> str:
         return f"{_fixed(value, decimals)}{rate_unit(unit)}"
     sign = "-" if value < 0 else ""
     size = abs(value)
+    # In 万 and 亿 two places are kept even for a whole count: 12345人 is 1.23万人, not 1万人.
+    scaled = max(decimals, 2)
     if unit.startswith("万") and size >= _WAN:
-        return f"{sign}{_trimmed(size / _WAN, decimals)}亿{unit[1:]}"
+        return f"{sign}{_trimmed(size / _WAN, scaled)}亿{unit[1:]}"
     if size >= _YI:
-        return f"{sign}{_trimmed(size / _YI, decimals)}亿{unit}"
+        return f"{sign}{_trimmed(size / _YI, scaled)}亿{unit}"
     if size >= _WAN:
-        return f"{sign}{_trimmed(size / _WAN, decimals)}万{unit}"
+        return f"{sign}{_trimmed(size / _WAN, scaled)}万{unit}"
     return f"{sign}{_trimmed(size, decimals)}{unit}"
 
 

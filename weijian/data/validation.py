@@ -55,8 +55,10 @@ class CompiledRule:
     def message(self, left: Decimal | None, right: Decimal | None) -> str:
         rule = self.rule
         base = rule.message or f"校验规则“{rule.name}”不满足"
-        return (f"{base}（{rule.left} = {_plain(left)}，应 {_SYMBOL.get(rule.operator, rule.operator)} "
-                f"{rule.right} = {_plain(right)}）")
+        return (
+            f"{base}（{rule.left} = {_plain(left)}，应 {_SYMBOL.get(rule.operator, rule.operator)} "
+            f"{rule.right} = {_plain(right)}）"
+        )
 
 
 def compiled_rules() -> list[CompiledRule]:
@@ -96,10 +98,14 @@ def violations(org_unit: OrgUnit, period_code: str) -> list[Violation]:
     """Every rule and min/max breach among the values stored for `period_code` (exactly that
     period) by `org_unit` and every unit below it, in hierarchy order."""
     code = periods.parse(period_code).code
-    rows = (
-        DataValue.objects.filter(org_unit__path__startswith=org_unit.path, period__code=code)
-        .values_list("org_unit_id", "element__code", "element__name", "element__value_type",
-                     "element__min_value", "element__max_value", "value")
+    rows = DataValue.objects.filter(org_unit__path__startswith=org_unit.path, period__code=code).values_list(
+        "org_unit_id",
+        "element__code",
+        "element__name",
+        "element__value_type",
+        "element__min_value",
+        "element__max_value",
+        "value",
     )
     by_unit: dict[int, dict[str, Decimal]] = defaultdict(dict)
     breaches: list[tuple[int, Decimal, Decimal, str]] = []

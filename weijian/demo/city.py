@@ -20,13 +20,13 @@ CITY = ("990100", "示例市")
 class CountySpec:
     code: str
     name: str
-    population: int       # 常住人口 in the first demo year
-    townships: int        # 乡镇卫生院
-    communities: int      # 社区卫生服务中心
-    villages: int         # 村卫生室 (under the first township health centres)
-    private: int          # 民营医院
-    hospital_grade: str   # grade of the county people's hospital
-    quality: float        # 0 (lags behind targets) … 1 (well ahead): drives the demo figures
+    population: int  # 常住人口 in the first demo year
+    townships: int  # 乡镇卫生院
+    communities: int  # 社区卫生服务中心
+    villages: int  # 村卫生室 (under the first township health centres)
+    private: int  # 民营医院
+    hospital_grade: str  # grade of the county people's hospital
+    quality: float  # 0 (lags behind targets) … 1 (well ahead): drives the demo figures
 
 
 # 云川县 comes first: the demo county user belongs to it, and a smaller demo (tests) keeps it.
@@ -52,6 +52,7 @@ CITY_INSTITUTIONS = [
     ("007", "示例市疾病预防控制中心", InstitutionType.CDC, "", None),
 ]
 
+# fmt: off
 TOWN_STEMS = [
     "青石", "柳塘", "桃源", "河口", "龙泉", "白马", "金沙", "梅岭", "东湖", "西岭", "长坪", "双溪", "茶园", "新桥",
     "马鞍", "凤鸣", "竹林", "杨柳", "高坪", "花溪", "石门", "永安", "太平", "兴隆", "三江", "清水", "黄田", "大坝",
@@ -67,6 +68,8 @@ VILLAGE_STEMS = ["李家", "王庄", "下坪", "上坎", "石岗", "陈湾", "�
                  "小河", "坳头", "前进", "后塘", "郑家", "孙庄", "马家坪", "吴村"]
 PRIVATE_NAMES = ["仁爱医院", "康宁医院", "博济医院", "华康医院", "安康医院", "济民医院", "惠民医院", "瑞华医院",
                  "德仁医院", "同心医院", "福康医院", "益民医院", "恒康医院", "宏济医院", "普仁医院"]
+
+# fmt: on
 
 DEPARTMENTS: list[tuple[str, list[str]]] = [
     ("办公室", ["委办公室", "局办公室", "办公室（信访科）"]),
@@ -126,7 +129,9 @@ def build_city(rng: random.Random, counties: int = len(COUNTIES)) -> DemoCity:
     specs: dict[str, CountySpec] = {}
     private_names = iter(PRIVATE_NAMES)
     for spec in COUNTIES[:counties]:
-        county = OrgUnit.objects.add_child(city, {"code": spec.code, "name": spec.name, "level": Level.COUNTY})
+        county = OrgUnit.objects.add_child(
+            city, {"code": spec.code, "name": spec.name, "level": Level.COUNTY}
+        )
         county_units.append(county)
         specs[spec.code] = spec
         serial = iter(range(1, 1000))
@@ -135,51 +140,125 @@ def build_city(rng: random.Random, counties: int = len(COUNTIES)) -> DemoCity:
             return f"{spec.code}{next(serial):03d}"
 
         big = spec.population > 600_000
-        base_beds = rng.randint(1000, 1400) if spec.hospital_grade == Grade.TERTIARY else rng.randint(620, 900)
-        institutions.append(_institution(county, code(), f"{spec.name}人民医院", InstitutionType.GENERAL_HOSPITAL,
-                                         spec.hospital_grade, base_beds))
-        institutions.append(_institution(county, code(), f"{spec.name}中医院", InstitutionType.TCM_HOSPITAL,
-                                         Grade.SECONDARY, rng.randint(420, 600) if big else rng.randint(300, 450)))
-        institutions.append(_institution(county, code(), f"{spec.name}妇幼保健院", InstitutionType.MCH,
-                                         Grade.SECONDARY, rng.randint(120, 220)))
-        institutions.append(_institution(county, code(), f"{spec.name}疾病预防控制中心", InstitutionType.CDC, "", None))
+        base_beds = (
+            rng.randint(1000, 1400) if spec.hospital_grade == Grade.TERTIARY else rng.randint(620, 900)
+        )
+        institutions.append(
+            _institution(
+                county,
+                code(),
+                f"{spec.name}人民医院",
+                InstitutionType.GENERAL_HOSPITAL,
+                spec.hospital_grade,
+                base_beds,
+            )
+        )
+        institutions.append(
+            _institution(
+                county,
+                code(),
+                f"{spec.name}中医院",
+                InstitutionType.TCM_HOSPITAL,
+                Grade.SECONDARY,
+                rng.randint(420, 600) if big else rng.randint(300, 450),
+            )
+        )
+        institutions.append(
+            _institution(
+                county,
+                code(),
+                f"{spec.name}妇幼保健院",
+                InstitutionType.MCH,
+                Grade.SECONDARY,
+                rng.randint(120, 220),
+            )
+        )
+        institutions.append(
+            _institution(county, code(), f"{spec.name}疾病预防控制中心", InstitutionType.CDC, "", None)
+        )
         townships = []
         for i in range(spec.townships):
             stem = towns.pop()
             kind = "镇" if i % 4 != 3 else "乡"
-            thc = _institution(county, code(), f"{spec.name}{stem}{kind}卫生院", InstitutionType.TOWNSHIP_HC,
-                               Grade.PRIMARY, rng.choice([40, 50, 60, 80, 99, 120]))
+            thc = _institution(
+                county,
+                code(),
+                f"{spec.name}{stem}{kind}卫生院",
+                InstitutionType.TOWNSHIP_HC,
+                Grade.PRIMARY,
+                rng.choice([40, 50, 60, 80, 99, 120]),
+            )
             institutions.append(thc)
             townships.append((thc, stem))
         for _ in range(spec.communities):
             stem = streets.pop()
-            institutions.append(_institution(county, code(), f"{spec.name}{stem}街道社区卫生服务中心",
-                                             InstitutionType.COMMUNITY_HC, Grade.PRIMARY, rng.choice([0, 0, 20, 30])))
+            institutions.append(
+                _institution(
+                    county,
+                    code(),
+                    f"{spec.name}{stem}街道社区卫生服务中心",
+                    InstitutionType.COMMUNITY_HC,
+                    Grade.PRIMARY,
+                    rng.choice([0, 0, 20, 30]),
+                )
+            )
         for n in range(spec.villages):
             thc, stem = townships[n % len(townships)]
             village = villages[(len(institutions) + n) % len(villages)]
-            institutions.append(_institution(thc, f"{thc.code}{n + 1:02d}", f"{stem}{village}村卫生室",
-                                             InstitutionType.VILLAGE_CLINIC, Grade.UNGRADED, None))
+            institutions.append(
+                _institution(
+                    thc,
+                    f"{thc.code}{n + 1:02d}",
+                    f"{stem}{village}村卫生室",
+                    InstitutionType.VILLAGE_CLINIC,
+                    Grade.UNGRADED,
+                    None,
+                )
+            )
         for _ in range(spec.private):
-            institutions.append(_institution(county, code(), f"{spec.name}{next(private_names)}",
-                                             InstitutionType.PRIVATE_HOSPITAL, rng.choice([Grade.PRIMARY, Grade.SECONDARY]),
-                                             rng.choice([80, 100, 150, 200, 260])))
+            institutions.append(
+                _institution(
+                    county,
+                    code(),
+                    f"{spec.name}{next(private_names)}",
+                    InstitutionType.PRIVATE_HOSPITAL,
+                    rng.choice([Grade.PRIMARY, Grade.SECONDARY]),
+                    rng.choice([80, 100, 150, 200, 260]),
+                )
+            )
     province.refresh_from_db()
     city.refresh_from_db()
-    return DemoCity(province, city, [OrgUnit.objects.get(pk=c.pk) for c in county_units],
-                    list(OrgUnit.objects.filter(level=Level.INSTITUTION).order_by("path")), specs)
+    return DemoCity(
+        province,
+        city,
+        [OrgUnit.objects.get(pk=c.pk) for c in county_units],
+        list(OrgUnit.objects.filter(level=Level.INSTITUTION).order_by("path")),
+        specs,
+    )
 
 
 def _institution(parent: OrgUnit, code: str, name: str, itype: str, grade: str, beds: int | None) -> OrgUnit:
     ownership = Ownership.PRIVATE if itype == InstitutionType.PRIVATE_HOSPITAL else Ownership.PUBLIC
-    return OrgUnit.objects.add_child(parent, {"code": code, "name": name, "level": Level.INSTITUTION,
-                                              "inst_type": itype, "grade": grade, "ownership": ownership,
-                                              "beds": beds or None})
+    return OrgUnit.objects.add_child(
+        parent,
+        {
+            "code": code,
+            "name": name,
+            "level": Level.INSTITUTION,
+            "inst_type": itype,
+            "grade": grade,
+            "ownership": ownership,
+            "beds": beds or None,
+        },
+    )
 
 
 def build_departments() -> list[Department]:
     return Department.objects.bulk_create(
-        [Department(name=name, aliases=aliases, order=n) for n, (name, aliases) in enumerate(DEPARTMENTS, start=1)]
+        [
+            Department(name=name, aliases=aliases, order=n)
+            for n, (name, aliases) in enumerate(DEPARTMENTS, start=1)
+        ]
     )
 
 

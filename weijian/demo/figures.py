@@ -39,29 +39,105 @@ YEAR_TO_DATE = [0.27, 0.52, 0.77, 1.0]
 CENT = Decimal("0.01")
 
 SERVICE_ELEMENTS = [
-    "OPD_VISITS", "ER_VISITS", "OTHER_VISITS", "OPD_APPOINTMENTS", "DISCHARGES", "INPATIENT_DAYS",
-    "OCCUPIED_BED_DAYS", "OPEN_BED_DAYS", "SURG_INPATIENT", "SURG_L3L4", "SURG_L4", "PATHWAY_ENTERED",
-    "PATHWAY_COMPLETED", "REFERRAL_UP", "REFERRAL_DOWN", "MED_REVENUE", "OPD_REVENUE", "INPATIENT_REVENUE",
-    "DRUG_REVENUE", "SERVICE_REVENUE", "MATERIAL_COST",
+    "OPD_VISITS",
+    "ER_VISITS",
+    "OTHER_VISITS",
+    "OPD_APPOINTMENTS",
+    "DISCHARGES",
+    "INPATIENT_DAYS",
+    "OCCUPIED_BED_DAYS",
+    "OPEN_BED_DAYS",
+    "SURG_INPATIENT",
+    "SURG_L3L4",
+    "SURG_L4",
+    "PATHWAY_ENTERED",
+    "PATHWAY_COMPLETED",
+    "REFERRAL_UP",
+    "REFERRAL_DOWN",
+    "MED_REVENUE",
+    "OPD_REVENUE",
+    "INPATIENT_REVENUE",
+    "DRUG_REVENUE",
+    "SERVICE_REVENUE",
+    "MATERIAL_COST",
 ]
-RESOURCE_ELEMENTS = ["BEDS_ACTUAL", "BEDS_PAEDIATRIC", "BEDS_OBSTETRIC", "BEDS_PSYCH", "DOCTORS", "NURSES",
-                     "HEALTH_WORKERS", "GPS", "TCM_DOCTORS", "PATHWAY_DISEASES"]
+RESOURCE_ELEMENTS = [
+    "BEDS_ACTUAL",
+    "BEDS_PAEDIATRIC",
+    "BEDS_OBSTETRIC",
+    "BEDS_PSYCH",
+    "DOCTORS",
+    "NURSES",
+    "HEALTH_WORKERS",
+    "GPS",
+    "TCM_DOCTORS",
+    "PATHWAY_DISEASES",
+]
 BPHS_ELEMENTS = [
-    "EHR_FILED", "EHR_ACTIVE", "HTN_MANAGED", "HTN_MANAGED_STD", "HTN_CONTROLLED", "DM_MANAGED", "DM_MANAGED_STD",
-    "DM_CONTROLLED", "ELDERLY_MANAGED", "ELDERLY_TCM_MANAGED", "CHILD_0_6_MANAGED", "CHILD_U3_SYS_MANAGED",
-    "CHILD_TCM_MANAGED", "IMM_DUE", "IMM_VACCINATED", "SMI_REGISTERED", "SMI_MANAGED", "SMI_MANAGED_STD",
-    "TB_REGISTERED", "TB_MANAGED", "TB_MANAGED_STD", "FD_SIGNED", "FD_KEY_POP", "FD_SIGNED_KEY",
+    "EHR_FILED",
+    "EHR_ACTIVE",
+    "HTN_MANAGED",
+    "HTN_MANAGED_STD",
+    "HTN_CONTROLLED",
+    "DM_MANAGED",
+    "DM_MANAGED_STD",
+    "DM_CONTROLLED",
+    "ELDERLY_MANAGED",
+    "ELDERLY_TCM_MANAGED",
+    "CHILD_0_6_MANAGED",
+    "CHILD_U3_SYS_MANAGED",
+    "CHILD_TCM_MANAGED",
+    "IMM_DUE",
+    "IMM_VACCINATED",
+    "SMI_REGISTERED",
+    "SMI_MANAGED",
+    "SMI_MANAGED_STD",
+    "TB_REGISTERED",
+    "TB_MANAGED",
+    "TB_MANAGED_STD",
+    "FD_SIGNED",
+    "FD_KEY_POP",
+    "FD_SIGNED_KEY",
 ]
 COUNTY_MONTHLY_ELEMENTS = [
-    "LIVE_BIRTHS", "LIVE_BIRTHS_MALE", "LIVE_BIRTHS_FEMALE", "HOSPITAL_DELIVERIES", "DEATHS", "MAT_DEATHS",
-    "INFANT_DEATHS", "NEONATAL_DEATHS", "U5_DEATHS", "MAT_SYS_MANAGED", "EARLY_PREG_REGISTERED",
-    "POSTPARTUM_VISITED", "NEWBORN_VISITED", "NEWBORN_SCREENED", "NEWBORN_HEARING_SCREENED", "CERVICAL_SCREENED",
-    "BREAST_SCREENED", "ID_AB_CASES", "ID_AB_DEATHS", "ID_REPORT_CARDS", "ID_REPORT_CARDS_TIMELY", "TB_NEW_CASES",
+    "LIVE_BIRTHS",
+    "LIVE_BIRTHS_MALE",
+    "LIVE_BIRTHS_FEMALE",
+    "HOSPITAL_DELIVERIES",
+    "DEATHS",
+    "MAT_DEATHS",
+    "INFANT_DEATHS",
+    "NEONATAL_DEATHS",
+    "U5_DEATHS",
+    "MAT_SYS_MANAGED",
+    "EARLY_PREG_REGISTERED",
+    "POSTPARTUM_VISITED",
+    "NEWBORN_VISITED",
+    "NEWBORN_SCREENED",
+    "NEWBORN_HEARING_SCREENED",
+    "CERVICAL_SCREENED",
+    "BREAST_SCREENED",
+    "ID_AB_CASES",
+    "ID_AB_DEATHS",
+    "ID_REPORT_CARDS",
+    "ID_REPORT_CARDS_TIMELY",
+    "TB_NEW_CASES",
     "BLOOD_DONATIONS",
 ]
 COUNTY_ANNUAL_ELEMENTS = [
-    "POP_RESIDENT", "POP_REGISTERED", "POP_65PLUS", "POP_0_6", "POP_UNDER3", "CHILDCARE_PLACES", "HL_SURVEYED",
-    "HL_ADEQUATE", "HIV_LIVING", "HIV_TREATED", "TB_COHORT", "TB_TREAT_SUCCESS", "BPHS_FUNDS",
+    "POP_RESIDENT",
+    "POP_REGISTERED",
+    "POP_65PLUS",
+    "POP_0_6",
+    "POP_UNDER3",
+    "CHILDCARE_PLACES",
+    "HL_SURVEYED",
+    "HL_ADEQUATE",
+    "HIV_LIVING",
+    "HIV_TREATED",
+    "TB_COHORT",
+    "TB_TREAT_SUCCESS",
+    "BPHS_FUNDS",
 ]
 
 DATA_SETS = [
@@ -73,31 +149,110 @@ DATA_SETS = [
 ]
 
 VALIDATION_RULES = [
-    ("VR_HTN_STD", "高血压规范管理人数不超过已管理人数", "HTN_MANAGED_STD", "<=", "HTN_MANAGED",
-     "规范管理高血压患者人数不能大于已管理高血压患者人数"),
-    ("VR_HTN_CTRL", "高血压控制达标人数不超过已管理人数", "HTN_CONTROLLED", "<=", "HTN_MANAGED",
-     "血压控制达标人数不能大于已管理高血压患者人数"),
-    ("VR_DM_STD", "糖尿病规范管理人数不超过已管理人数", "DM_MANAGED_STD", "<=", "DM_MANAGED",
-     "规范管理2型糖尿病患者人数不能大于已管理2型糖尿病患者人数"),
-    ("VR_SMI_STD", "严重精神障碍规范管理人数不超过在册人数", "SMI_MANAGED_STD", "<=", "SMI_REGISTERED",
-     "规范管理严重精神障碍患者人数不能大于在册患者人数"),
-    ("VR_IMM", "免疫规划疫苗实种人数不超过应种人数", "IMM_VACCINATED", "<=", "IMM_DUE",
-     "免疫规划疫苗实际接种人数不能大于应接种人数"),
-    ("VR_EHR_ACTIVE", "有动态记录的档案不超过建档人数", "EHR_ACTIVE", "<=", "EHR_FILED",
-     "有动态记录的健康档案份数不能大于建档人数"),
-    ("VR_FD_KEY", "重点人群签约人数不超过重点人群人数", "FD_SIGNED_KEY", "<=", "FD_KEY_POP",
-     "重点人群签约人数不能大于重点人群人数"),
-    ("VR_SURG_L3L4", "三、四级手术台次不超过手术台次", "SURG_L3L4", "<=", "SURG_INPATIENT",
-     "出院患者三、四级手术台次不能大于出院患者手术台次"),
-    ("VR_DRUG_REVENUE", "药品收入不超过医疗收入", "DRUG_REVENUE", "<=", "MED_REVENUE", "药品收入不能大于医疗收入"),
-    ("VR_REVENUE_PARTS", "门急诊收入与住院收入之和等于医疗收入", "OPD_REVENUE + INPATIENT_REVENUE", "==", "MED_REVENUE",
-     "门急诊收入与住院收入之和应等于医疗收入"),
-    ("VR_BIRTHS_SEX", "男婴与女婴活产数之和等于活产数", "LIVE_BIRTHS_MALE + LIVE_BIRTHS_FEMALE", "==", "LIVE_BIRTHS",
-     "男婴活产数与女婴活产数之和应等于活产数"),
-    ("VR_HOSPITAL_DELIVERIES", "住院分娩活产数不超过活产数", "HOSPITAL_DELIVERIES", "<=", "LIVE_BIRTHS",
-     "住院分娩活产数不能大于活产数"),
-    ("VR_SPECIAL_BEDS", "儿科、产科、精神科床位之和不超过实有床位", "BEDS_PAEDIATRIC + BEDS_OBSTETRIC + BEDS_PSYCH", "<=",
-     "BEDS_ACTUAL", "儿科、产科和精神科床位之和不能大于实有床位数"),
+    (
+        "VR_HTN_STD",
+        "高血压规范管理人数不超过已管理人数",
+        "HTN_MANAGED_STD",
+        "<=",
+        "HTN_MANAGED",
+        "规范管理高血压患者人数不能大于已管理高血压患者人数",
+    ),
+    (
+        "VR_HTN_CTRL",
+        "高血压控制达标人数不超过已管理人数",
+        "HTN_CONTROLLED",
+        "<=",
+        "HTN_MANAGED",
+        "血压控制达标人数不能大于已管理高血压患者人数",
+    ),
+    (
+        "VR_DM_STD",
+        "糖尿病规范管理人数不超过已管理人数",
+        "DM_MANAGED_STD",
+        "<=",
+        "DM_MANAGED",
+        "规范管理2型糖尿病患者人数不能大于已管理2型糖尿病患者人数",
+    ),
+    (
+        "VR_SMI_STD",
+        "严重精神障碍规范管理人数不超过在册人数",
+        "SMI_MANAGED_STD",
+        "<=",
+        "SMI_REGISTERED",
+        "规范管理严重精神障碍患者人数不能大于在册患者人数",
+    ),
+    (
+        "VR_IMM",
+        "免疫规划疫苗实种人数不超过应种人数",
+        "IMM_VACCINATED",
+        "<=",
+        "IMM_DUE",
+        "免疫规划疫苗实际接种人数不能大于应接种人数",
+    ),
+    (
+        "VR_EHR_ACTIVE",
+        "有动态记录的档案不超过建档人数",
+        "EHR_ACTIVE",
+        "<=",
+        "EHR_FILED",
+        "有动态记录的健康档案份数不能大于建档人数",
+    ),
+    (
+        "VR_FD_KEY",
+        "重点人群签约人数不超过重点人群人数",
+        "FD_SIGNED_KEY",
+        "<=",
+        "FD_KEY_POP",
+        "重点人群签约人数不能大于重点人群人数",
+    ),
+    (
+        "VR_SURG_L3L4",
+        "三、四级手术台次不超过手术台次",
+        "SURG_L3L4",
+        "<=",
+        "SURG_INPATIENT",
+        "出院患者三、四级手术台次不能大于出院患者手术台次",
+    ),
+    (
+        "VR_DRUG_REVENUE",
+        "药品收入不超过医疗收入",
+        "DRUG_REVENUE",
+        "<=",
+        "MED_REVENUE",
+        "药品收入不能大于医疗收入",
+    ),
+    (
+        "VR_REVENUE_PARTS",
+        "门急诊收入与住院收入之和等于医疗收入",
+        "OPD_REVENUE + INPATIENT_REVENUE",
+        "==",
+        "MED_REVENUE",
+        "门急诊收入与住院收入之和应等于医疗收入",
+    ),
+    (
+        "VR_BIRTHS_SEX",
+        "男婴与女婴活产数之和等于活产数",
+        "LIVE_BIRTHS_MALE + LIVE_BIRTHS_FEMALE",
+        "==",
+        "LIVE_BIRTHS",
+        "男婴活产数与女婴活产数之和应等于活产数",
+    ),
+    (
+        "VR_HOSPITAL_DELIVERIES",
+        "住院分娩活产数不超过活产数",
+        "HOSPITAL_DELIVERIES",
+        "<=",
+        "LIVE_BIRTHS",
+        "住院分娩活产数不能大于活产数",
+    ),
+    (
+        "VR_SPECIAL_BEDS",
+        "儿科、产科、精神科床位之和不超过实有床位",
+        "BEDS_PAEDIATRIC + BEDS_OBSTETRIC + BEDS_PSYCH",
+        "<=",
+        "BEDS_ACTUAL",
+        "儿科、产科和精神科床位之和不能大于实有床位数",
+    ),
 ]
 
 
@@ -137,16 +292,19 @@ class Values:
 def build_data_sets() -> int:
     elements = dict(DataElement.objects.values_list("code", "pk"))
     for code, name, ptype, levels, codes in DATA_SETS:
-        ds, _ = DataSet.objects.update_or_create(code=code, defaults={"name": name, "period_type": ptype,
-                                                                      "org_levels": levels})
+        ds, _ = DataSet.objects.update_or_create(
+            code=code, defaults={"name": name, "period_type": ptype, "org_levels": levels}
+        )
         ds.elements.set([elements[c] for c in codes])
     return len(DATA_SETS)
 
 
 def build_validation_rules() -> int:
     for code, name, left, op, right, message in VALIDATION_RULES:
-        ValidationRule.objects.update_or_create(code=code, defaults={"name": name, "left": left, "operator": op,
-                                                                     "right": right, "message": message})
+        ValidationRule.objects.update_or_create(
+            code=code,
+            defaults={"name": name, "left": left, "operator": op, "right": right, "message": message},
+        )
     return len(VALIDATION_RULES)
 
 
@@ -156,8 +314,12 @@ def generate_values(city: DemoCity, cal: DemoCalendar, seed: int) -> Values:
         spec = city.specs[county.code]
         profile = _county_profile(random.Random(f"{seed}:{county.code}:profile"), spec, cal)
         _county_figures(values, county, spec, profile, cal, seed)
-        members = [i for i in city.institutions if i.path.startswith(county.path)
-                   and i.inst_type in (InstitutionType.TOWNSHIP_HC, InstitutionType.COMMUNITY_HC)]
+        members = [
+            i
+            for i in city.institutions
+            if i.path.startswith(county.path)
+            and i.inst_type in (InstitutionType.TOWNSHIP_HC, InstitutionType.COMMUNITY_HC)
+        ]
         _bphs_figures(values, members, spec, profile, cal, seed)
     for inst in city.institutions:
         quality = _quality_of(inst, city)
@@ -176,26 +338,37 @@ def write_values(values: Values) -> int:
     periods = {code: get_period(code).pk for code in sorted({p for _, _, p in values.rows})}
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())
-    keyed = [(elements[e], org, periods[p], ops.adapt_decimalfield_value(v, 20, 4))
-             for (e, org, p), v in values.rows.items()]
-    _insert(DataValue, ["element", "org_unit", "period", "value", "comment", "stored_by", "created", "updated"],
-            [(e, o, p, v, "", None, now, now) for e, o, p, v in keyed])
-    _insert(DataValueAudit, ["element", "org_unit", "period", "old_value", "new_value", "user", "at", "source"],
-            [(e, o, p, None, v, None, now, DataValueAudit.Source.DEMO) for e, o, p, v in keyed])
+    keyed = [
+        (elements[e], org, periods[p], ops.adapt_decimalfield_value(v, 20, 4))
+        for (e, org, p), v in values.rows.items()
+    ]
+    _insert(
+        DataValue,
+        ["element", "org_unit", "period", "value", "comment", "stored_by", "created", "updated"],
+        [(e, o, p, v, "", None, now, now) for e, o, p, v in keyed],
+    )
+    _insert(
+        DataValueAudit,
+        ["element", "org_unit", "period", "old_value", "new_value", "user", "at", "source"],
+        [(e, o, p, None, v, None, now, DataValueAudit.Source.DEMO) for e, o, p, v in keyed],
+    )
     return len(keyed)
 
 
 def _insert(model, field_names: list[str], rows: list[tuple], batch: int = 10000) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(model._meta.get_field(f).column) for f in field_names)
-    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
-           f"VALUES ({', '.join(['%s'] * len(field_names))})")
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
+        f"VALUES ({', '.join(['%s'] * len(field_names))})"
+    )
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch):
-            cursor.executemany(sql, rows[start:start + batch])
+            cursor.executemany(sql, rows[start : start + batch])
 
 
 # --- counties ----------------------------------------------------------------------------
+
 
 def _county_profile(rng: random.Random, spec: CountySpec, cal: DemoCalendar) -> dict:
     """The county's yearly totals and its rates (year-end), shared by its health centres."""
@@ -217,37 +390,69 @@ def _county_profile(rng: random.Random, spec: CountySpec, cal: DemoCalendar) -> 
             "births": births,
         }
     rates = {
-        "ehr": 0.84 + 0.11 * q, "ehr_use": 0.58 + 0.17 * q, "htn_share": rng.uniform(0.07, 0.09),
-        "htn_std": 0.58 + 0.22 * q, "htn_ctrl": 0.52 + 0.18 * q, "dm_share": rng.uniform(0.022, 0.03),
-        "dm_std": 0.57 + 0.21 * q, "dm_ctrl": 0.48 + 0.17 * q, "elderly": 0.60 + 0.16 * q,
-        "elderly_tcm": 0.62 + 0.16 * q, "child": 0.88 + 0.08 * q, "child_u3": 0.87 + 0.08 * q,
-        "child_tcm": 0.70 + 0.15 * q, "imm": 0.935 + 0.05 * q, "smi_detect": (3.6 + 1.4 * q) / 1000,
-        "smi_mgmt": 0.93 + 0.05 * q, "smi_std": 0.82 + 0.12 * q, "tb_mgmt": 0.95 + 0.045 * q,
-        "tb_std": 0.88 + 0.09 * q, "fd": 0.36 + 0.16 * q, "fd_key_share": rng.uniform(0.28, 0.34),
+        "ehr": 0.84 + 0.11 * q,
+        "ehr_use": 0.58 + 0.17 * q,
+        "htn_share": rng.uniform(0.07, 0.09),
+        "htn_std": 0.58 + 0.22 * q,
+        "htn_ctrl": 0.52 + 0.18 * q,
+        "dm_share": rng.uniform(0.022, 0.03),
+        "dm_std": 0.57 + 0.21 * q,
+        "dm_ctrl": 0.48 + 0.17 * q,
+        "elderly": 0.60 + 0.16 * q,
+        "elderly_tcm": 0.62 + 0.16 * q,
+        "child": 0.88 + 0.08 * q,
+        "child_u3": 0.87 + 0.08 * q,
+        "child_tcm": 0.70 + 0.15 * q,
+        "imm": 0.935 + 0.05 * q,
+        "smi_detect": (3.6 + 1.4 * q) / 1000,
+        "smi_mgmt": 0.93 + 0.05 * q,
+        "smi_std": 0.82 + 0.12 * q,
+        "tb_mgmt": 0.95 + 0.045 * q,
+        "tb_std": 0.88 + 0.09 * q,
+        "fd": 0.36 + 0.16 * q,
+        "fd_key_share": rng.uniform(0.28, 0.34),
         "fd_key": 0.70 + 0.16 * q,
         "imr": (2.0 + 2.6 * (1 - q) + rng.uniform(-0.3, 0.3)) / 1000,
         "mmr": (8 + 16 * (1 - q)) / 100_000,
-        "death_rate": rng.uniform(6.8, 8.2) / 1000, "male": rng.uniform(0.508, 0.527),
-        "mat_sys": 0.88 + 0.08 * q, "early_preg": 0.86 + 0.09 * q, "postpartum": 0.91 + 0.07 * q,
-        "newborn_visit": 0.91 + 0.07 * q, "screen": rng.uniform(0.975, 0.995), "hearing": rng.uniform(0.95, 0.99),
+        "death_rate": rng.uniform(6.8, 8.2) / 1000,
+        "male": rng.uniform(0.508, 0.527),
+        "mat_sys": 0.88 + 0.08 * q,
+        "early_preg": 0.86 + 0.09 * q,
+        "postpartum": 0.91 + 0.07 * q,
+        "newborn_visit": 0.91 + 0.07 * q,
+        "screen": rng.uniform(0.975, 0.995),
+        "hearing": rng.uniform(0.95, 0.99),
         "hospital_delivery": rng.uniform(0.996, 0.9995),
-        "id_incidence": rng.uniform(150, 260) / 100_000, "tb_incidence": rng.uniform(32, 55) / 100_000,
-        "id_timely": 0.975 + 0.02 * q, "blood": rng.uniform(9, 13) / 1000,
-        "cervical": rng.uniform(0.010, 0.016), "breast": rng.uniform(0.010, 0.015),
-        "hl": 0.22 + 0.12 * q, "hiv": rng.uniform(0.0003, 0.0007), "hiv_treated": 0.88 + 0.08 * q,
+        "id_incidence": rng.uniform(150, 260) / 100_000,
+        "tb_incidence": rng.uniform(32, 55) / 100_000,
+        "id_timely": 0.975 + 0.02 * q,
+        "blood": rng.uniform(9, 13) / 1000,
+        "cervical": rng.uniform(0.010, 0.016),
+        "breast": rng.uniform(0.010, 0.015),
+        "hl": 0.22 + 0.12 * q,
+        "hiv": rng.uniform(0.0003, 0.0007),
+        "hiv_treated": 0.88 + 0.08 * q,
         "tb_success": 0.88 + 0.07 * q,
     }
     return {"years": years, "rates": rates}
 
 
-def _county_figures(values: Values, county: OrgUnit, spec: CountySpec, profile: dict, cal: DemoCalendar,
-                    seed: int) -> None:
+def _county_figures(
+    values: Values, county: OrgUnit, spec: CountySpec, profile: dict, cal: DemoCalendar, seed: int
+) -> None:
     rates = profile["rates"]
     for year in cal.years:
         y = profile["years"][year]
         rng = random.Random(f"{seed}:{county.code}:{year}:county")
         code = str(year)
-        for element in ("POP_RESIDENT", "POP_REGISTERED", "POP_65PLUS", "POP_0_6", "POP_UNDER3", "CHILDCARE_PLACES"):
+        for element in (
+            "POP_RESIDENT",
+            "POP_REGISTERED",
+            "POP_65PLUS",
+            "POP_0_6",
+            "POP_UNDER3",
+            "CHILDCARE_PLACES",
+        ):
             values.put(element, county, code, y[element])
         pop = y["POP_RESIDENT"]
         # Funds arrive at the start of the year; 89 元 per head in 2023, 5 元 more each year.
@@ -280,10 +485,15 @@ def _county_figures(values: Values, county: OrgUnit, spec: CountySpec, profile: 
             male = _binom(rng, n, rates["male"])
             neonatal = _binom(rng, infant[i], rng.uniform(0.55, 0.68))
             for element, value in (
-                ("LIVE_BIRTHS", n), ("LIVE_BIRTHS_MALE", male), ("LIVE_BIRTHS_FEMALE", n - male),
+                ("LIVE_BIRTHS", n),
+                ("LIVE_BIRTHS_MALE", male),
+                ("LIVE_BIRTHS_FEMALE", n - male),
                 ("HOSPITAL_DELIVERIES", _binom(rng, n, rates["hospital_delivery"])),
-                ("DEATHS", deaths[i]), ("MAT_DEATHS", maternal[i]), ("INFANT_DEATHS", infant[i]),
-                ("NEONATAL_DEATHS", neonatal), ("U5_DEATHS", infant[i] + _poisson(rng, infant[i] * 0.4 + 0.1)),
+                ("DEATHS", deaths[i]),
+                ("MAT_DEATHS", maternal[i]),
+                ("INFANT_DEATHS", infant[i]),
+                ("NEONATAL_DEATHS", neonatal),
+                ("U5_DEATHS", infant[i] + _poisson(rng, infant[i] * 0.4 + 0.1)),
                 ("MAT_SYS_MANAGED", _binom(rng, n, _jitter(rng, rates["mat_sys"]))),
                 ("EARLY_PREG_REGISTERED", _binom(rng, n, _jitter(rng, rates["early_preg"]))),
                 ("POSTPARTUM_VISITED", _binom(rng, n, _jitter(rng, rates["postpartum"]))),
@@ -292,23 +502,31 @@ def _county_figures(values: Values, county: OrgUnit, spec: CountySpec, profile: 
                 ("NEWBORN_HEARING_SCREENED", _binom(rng, n, rates["hearing"])),
                 ("CERVICAL_SCREENED", round(pop * rates["cervical"] / 12 * rng.uniform(0.8, 1.2))),
                 ("BREAST_SCREENED", round(pop * rates["breast"] / 12 * rng.uniform(0.8, 1.2))),
-                ("ID_AB_CASES", cases[i]), ("ID_AB_DEATHS", _poisson(rng, pop * 1.2e-5 / 12)),
-                ("TB_NEW_CASES", tb[i]), ("BLOOD_DONATIONS", blood[i]),
+                ("ID_AB_CASES", cases[i]),
+                ("ID_AB_DEATHS", _poisson(rng, pop * 1.2e-5 / 12)),
+                ("TB_NEW_CASES", tb[i]),
+                ("BLOOD_DONATIONS", blood[i]),
             ):
                 values.put(element, county, period, value)
             cards = round((cases[i] + tb[i]) * rng.uniform(1.8, 2.4))
             values.put("ID_REPORT_CARDS", county, period, cards)
-            values.put("ID_REPORT_CARDS_TIMELY", county, period, _binom(rng, cards, _clamp(rates["id_timely"])))
+            values.put(
+                "ID_REPORT_CARDS_TIMELY", county, period, _binom(rng, cards, _clamp(rates["id_timely"]))
+            )
 
 
-def _bphs_figures(values: Values, members: list[OrgUnit], spec: CountySpec, profile: dict, cal: DemoCalendar,
-                  seed: int) -> None:
+def _bphs_figures(
+    values: Values, members: list[OrgUnit], spec: CountySpec, profile: dict, cal: DemoCalendar, seed: int
+) -> None:
     """Quarterly management counts at the county's health centres; county totals follow its rates."""
     if not members:
         return
     rates = profile["rates"]
     wrng = random.Random(f"{seed}:{spec.code}:catchment")
-    weights = [wrng.uniform(0.6, 1.4) * (1.6 if m.inst_type == InstitutionType.COMMUNITY_HC else 1.0) for m in members]
+    weights = [
+        wrng.uniform(0.6, 1.4) * (1.6 if m.inst_type == InstitutionType.COMMUNITY_HC else 1.0)
+        for m in members
+    ]
     total = sum(weights)
     shares = [w / total for w in weights]
     for year in cal.years:
@@ -318,9 +536,28 @@ def _bphs_figures(values: Values, members: list[OrgUnit], spec: CountySpec, prof
         for inst, share in zip(members, shares, strict=True):
             rng = random.Random(f"{seed}:{inst.code}:{year}:bphs")
             local = {  # the centre's own rates: the county's, give or take
-                name: _clamp(rate + rng.gauss(0, 0.025)) for name, rate in rates.items()
-                if name in ("ehr", "ehr_use", "htn_std", "htn_ctrl", "dm_std", "dm_ctrl", "elderly", "elderly_tcm",
-                            "child", "child_u3", "child_tcm", "smi_mgmt", "smi_std", "tb_mgmt", "tb_std", "fd", "fd_key")
+                name: _clamp(rate + rng.gauss(0, 0.025))
+                for name, rate in rates.items()
+                if name
+                in (
+                    "ehr",
+                    "ehr_use",
+                    "htn_std",
+                    "htn_ctrl",
+                    "dm_std",
+                    "dm_ctrl",
+                    "elderly",
+                    "elderly_tcm",
+                    "child",
+                    "child_u3",
+                    "child_tcm",
+                    "smi_mgmt",
+                    "smi_std",
+                    "tb_mgmt",
+                    "tb_std",
+                    "fd",
+                    "fd_key",
+                )
             }
             local["imm"] = _clamp(rates["imm"] + rng.gauss(0, 0.01))
             catch = pop * share
@@ -356,21 +593,29 @@ def _bphs_figures(values: Values, members: list[OrgUnit], spec: CountySpec, prof
                 dm_std = _binom(rng, dm, local["dm_std"] * ramp)
                 tb_managed = _binom(rng, tb, local["tb_mgmt"])
                 for element, value in (
-                    ("EHR_FILED", ehr), ("EHR_ACTIVE", _binom(rng, ehr, local["ehr_use"])),
-                    ("HTN_MANAGED", htn), ("HTN_MANAGED_STD", htn_std),
+                    ("EHR_FILED", ehr),
+                    ("EHR_ACTIVE", _binom(rng, ehr, local["ehr_use"])),
+                    ("HTN_MANAGED", htn),
+                    ("HTN_MANAGED_STD", htn_std),
                     ("HTN_CONTROLLED", _binom(rng, htn, local["htn_ctrl"])),
-                    ("DM_MANAGED", dm), ("DM_MANAGED_STD", dm_std), ("DM_CONTROLLED", _binom(rng, dm, local["dm_ctrl"])),
+                    ("DM_MANAGED", dm),
+                    ("DM_MANAGED_STD", dm_std),
+                    ("DM_CONTROLLED", _binom(rng, dm, local["dm_ctrl"])),
                     ("ELDERLY_MANAGED", round(year_end["ELDERLY_MANAGED"] * ytd)),
                     ("ELDERLY_TCM_MANAGED", round(year_end["ELDERLY_TCM_MANAGED"] * ytd)),
                     ("CHILD_0_6_MANAGED", round(year_end["CHILD_0_6_MANAGED"] * ytd)),
                     ("CHILD_U3_SYS_MANAGED", round(year_end["CHILD_U3_SYS_MANAGED"] * ytd)),
                     ("CHILD_TCM_MANAGED", round(year_end["CHILD_TCM_MANAGED"] * ytd)),
-                    ("IMM_DUE", due), ("IMM_VACCINATED", _binom(rng, due, local["imm"])),
-                    ("SMI_REGISTERED", smi), ("SMI_MANAGED", smi_managed),
+                    ("IMM_DUE", due),
+                    ("IMM_VACCINATED", _binom(rng, due, local["imm"])),
+                    ("SMI_REGISTERED", smi),
+                    ("SMI_MANAGED", smi_managed),
                     ("SMI_MANAGED_STD", min(smi_managed, _binom(rng, smi, local["smi_std"] * ramp))),
-                    ("TB_REGISTERED", tb), ("TB_MANAGED", tb_managed),
+                    ("TB_REGISTERED", tb),
+                    ("TB_MANAGED", tb_managed),
                     ("TB_MANAGED_STD", min(tb_managed, _binom(rng, tb, local["tb_std"]))),
-                    ("FD_SIGNED", round(year_end["FD_SIGNED"] * stock)), ("FD_KEY_POP", key_pop),
+                    ("FD_SIGNED", round(year_end["FD_SIGNED"] * stock)),
+                    ("FD_KEY_POP", key_pop),
                     ("FD_SIGNED_KEY", _binom(rng, key_pop, local["fd_key"])),
                 ):
                     values.put(element, inst, period, value)
@@ -378,27 +623,28 @@ def _bphs_figures(values: Values, members: list[OrgUnit], spec: CountySpec, prof
 
 # --- institutions ------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Profile:
     """How an institution of a kind works, as (low, high) ranges."""
 
-    opd: tuple[float, float]            # monthly 门诊人次: per bed (hospitals) or in total (primary care)
+    opd: tuple[float, float]  # monthly 门诊人次: per bed (hospitals) or in total (primary care)
     per_bed: bool
     er: float
     other: tuple[float, float]
     occupancy: tuple[float, float]
     alos: tuple[float, float]
-    surgery: tuple[float, float]        # share of discharges operated on
-    l3l4: tuple[float, float]           # share of operations
+    surgery: tuple[float, float]  # share of discharges operated on
+    l3l4: tuple[float, float]  # share of operations
     l4: tuple[float, float]
-    opd_cost: tuple[float, float]       # 元 per visit
-    ip_cost: tuple[float, float]        # 元 per discharge
-    drug: tuple[float, float]           # share of medical revenue
+    opd_cost: tuple[float, float]  # 元 per visit
+    ip_cost: tuple[float, float]  # 元 per discharge
+    drug: tuple[float, float]  # share of medical revenue
     service: tuple[float, float]
-    material: tuple[float, float]       # per 元 of non-drug revenue
+    material: tuple[float, float]  # per 元 of non-drug revenue
     appointment: tuple[float, float]
     pathway: tuple[float, float]
-    referral_up: tuple[float, float]    # share of visits
+    referral_up: tuple[float, float]  # share of visits
     referral_down: tuple[float, float]  # share of discharges
     doctors_per_bed: float
     nurse_ratio: tuple[float, float]
@@ -406,56 +652,208 @@ class Profile:
 
 
 def _p(**kw) -> Profile:
-    defaults = dict(per_bed=True, er=0.05, other=(0.0, 0.01), surgery=(0.0, 0.0), l3l4=(0.0, 0.0), l4=(0.0, 0.0),
-                    appointment=(0.2, 0.4), pathway=(0.0, 0.0), referral_up=(0.0, 0.0), referral_down=(0.0, 0.0),
-                    doctors_per_bed=0.35, nurse_ratio=(1.35, 1.6), pathway_diseases=(0, 0))
+    defaults = dict(
+        per_bed=True,
+        er=0.05,
+        other=(0.0, 0.01),
+        surgery=(0.0, 0.0),
+        l3l4=(0.0, 0.0),
+        l4=(0.0, 0.0),
+        appointment=(0.2, 0.4),
+        pathway=(0.0, 0.0),
+        referral_up=(0.0, 0.0),
+        referral_down=(0.0, 0.0),
+        doctors_per_bed=0.35,
+        nurse_ratio=(1.35, 1.6),
+        pathway_diseases=(0, 0),
+    )
     return Profile(**{**defaults, **kw})
 
 
 PROFILES = {
-    "general3": _p(opd=(85, 105), er=0.10, occupancy=(0.90, 1.02), alos=(7.2, 8.4), surgery=(0.30, 0.38),
-                   l3l4=(0.58, 0.70), l4=(0.18, 0.27), opd_cost=(300, 360), ip_cost=(12500, 15500),
-                   drug=(0.25, 0.31), service=(0.29, 0.37), material=(0.18, 0.24), appointment=(0.50, 0.70),
-                   pathway=(0.45, 0.65), referral_up=(0.0003, 0.0008), referral_down=(0.015, 0.03),
-                   doctors_per_bed=0.50, pathway_diseases=(220, 380)),
-    "general2": _p(opd=(75, 95), er=0.09, occupancy=(0.85, 0.98), alos=(7.5, 9.0), surgery=(0.24, 0.32),
-                   l3l4=(0.38, 0.52), l4=(0.06, 0.12), opd_cost=(220, 280), ip_cost=(7200, 9200),
-                   drug=(0.27, 0.34), service=(0.27, 0.35), material=(0.16, 0.22), appointment=(0.35, 0.55),
-                   pathway=(0.40, 0.60), referral_up=(0.002, 0.004), referral_down=(0.01, 0.025),
-                   doctors_per_bed=0.44, pathway_diseases=(90, 180)),
-    "tcm": _p(opd=(100, 125), er=0.05, occupancy=(0.82, 0.95), alos=(8.5, 10.5), surgery=(0.12, 0.20),
-              l3l4=(0.30, 0.45), l4=(0.03, 0.08), opd_cost=(200, 260), ip_cost=(7000, 9000), drug=(0.32, 0.40),
-              service=(0.30, 0.38), material=(0.12, 0.18), appointment=(0.35, 0.55), pathway=(0.35, 0.55),
-              referral_up=(0.001, 0.003), referral_down=(0.01, 0.02), doctors_per_bed=0.45,
-              pathway_diseases=(50, 110)),
-    "mch": _p(opd=(140, 180), er=0.06, occupancy=(0.70, 0.88), alos=(4.0, 5.2), surgery=(0.35, 0.45),
-              l3l4=(0.25, 0.40), l4=(0.02, 0.06), opd_cost=(160, 220), ip_cost=(5000, 6500), drug=(0.18, 0.25),
-              service=(0.33, 0.40), material=(0.14, 0.20), appointment=(0.45, 0.65), pathway=(0.45, 0.65),
-              referral_up=(0.001, 0.002), referral_down=(0.005, 0.01), doctors_per_bed=0.55,
-              pathway_diseases=(40, 90)),
-    "psych": _p(opd=(10, 15), er=0.01, occupancy=(0.95, 1.05), alos=(45, 65), opd_cost=(250, 320),
-                ip_cost=(16000, 22000), drug=(0.22, 0.30), service=(0.45, 0.55), material=(0.03, 0.06),
-                pathway=(0.30, 0.50), referral_down=(0.02, 0.05), doctors_per_bed=0.15, pathway_diseases=(20, 40)),
-    "infectious": _p(opd=(40, 50), er=0.04, occupancy=(0.65, 0.85), alos=(10, 14), surgery=(0.03, 0.06),
-                     l3l4=(0.20, 0.35), l4=(0.01, 0.03), opd_cost=(280, 350), ip_cost=(9000, 12000),
-                     drug=(0.35, 0.42), service=(0.25, 0.32), material=(0.08, 0.12), pathway=(0.30, 0.45),
-                     referral_down=(0.01, 0.02), doctors_per_bed=0.30, pathway_diseases=(20, 50)),
-    "private": _p(opd=(50, 60), er=0.04, occupancy=(0.62, 0.80), alos=(7.5, 9.5), surgery=(0.18, 0.28),
-                  l3l4=(0.25, 0.40), l4=(0.02, 0.05), opd_cost=(240, 300), ip_cost=(6500, 8500), drug=(0.30, 0.38),
-                  service=(0.24, 0.32), material=(0.18, 0.25), pathway=(0.10, 0.30), referral_up=(0.002, 0.004),
-                  referral_down=(0.0, 0.005), doctors_per_bed=0.25, pathway_diseases=(10, 40)),
-    "township": _p(opd=(2500, 7000), per_bed=False, er=0.03, other=(0.15, 0.25), occupancy=(0.52, 0.75),
-                   alos=(5.5, 7.0), surgery=(0.04, 0.10), l3l4=(0.03, 0.08), opd_cost=(85, 125),
-                   ip_cost=(2600, 3600), drug=(0.40, 0.50), service=(0.22, 0.30), material=(0.08, 0.12),
-                   appointment=(0.15, 0.30), pathway=(0.10, 0.25), referral_up=(0.006, 0.012),
-                   nurse_ratio=(0.7, 0.9), pathway_diseases=(3, 12)),
-    "community": _p(opd=(5000, 12000), per_bed=False, er=0.01, other=(0.18, 0.28), occupancy=(0.45, 0.70),
-                    alos=(8, 12), opd_cost=(110, 160), ip_cost=(3000, 4200), drug=(0.45, 0.55), service=(0.20, 0.28),
-                    material=(0.05, 0.08), appointment=(0.25, 0.45), referral_up=(0.006, 0.012),
-                    nurse_ratio=(0.8, 1.0)),
-    "village": _p(opd=(250, 700), per_bed=False, er=0.0, other=(0.10, 0.20), occupancy=(0, 0), alos=(1, 1),
-                  opd_cost=(30, 50), ip_cost=(0, 0), drug=(0.6, 0.7), service=(0.1, 0.2), material=(0.02, 0.04),
-                  referral_up=(0.005, 0.01), nurse_ratio=(0.0, 0.5)),
+    "general3": _p(
+        opd=(85, 105),
+        er=0.10,
+        occupancy=(0.90, 1.02),
+        alos=(7.2, 8.4),
+        surgery=(0.30, 0.38),
+        l3l4=(0.58, 0.70),
+        l4=(0.18, 0.27),
+        opd_cost=(300, 360),
+        ip_cost=(12500, 15500),
+        drug=(0.25, 0.31),
+        service=(0.29, 0.37),
+        material=(0.18, 0.24),
+        appointment=(0.50, 0.70),
+        pathway=(0.45, 0.65),
+        referral_up=(0.0003, 0.0008),
+        referral_down=(0.015, 0.03),
+        doctors_per_bed=0.50,
+        pathway_diseases=(220, 380),
+    ),
+    "general2": _p(
+        opd=(75, 95),
+        er=0.09,
+        occupancy=(0.85, 0.98),
+        alos=(7.5, 9.0),
+        surgery=(0.24, 0.32),
+        l3l4=(0.38, 0.52),
+        l4=(0.06, 0.12),
+        opd_cost=(220, 280),
+        ip_cost=(7200, 9200),
+        drug=(0.27, 0.34),
+        service=(0.27, 0.35),
+        material=(0.16, 0.22),
+        appointment=(0.35, 0.55),
+        pathway=(0.40, 0.60),
+        referral_up=(0.002, 0.004),
+        referral_down=(0.01, 0.025),
+        doctors_per_bed=0.44,
+        pathway_diseases=(90, 180),
+    ),
+    "tcm": _p(
+        opd=(100, 125),
+        er=0.05,
+        occupancy=(0.82, 0.95),
+        alos=(8.5, 10.5),
+        surgery=(0.12, 0.20),
+        l3l4=(0.30, 0.45),
+        l4=(0.03, 0.08),
+        opd_cost=(200, 260),
+        ip_cost=(7000, 9000),
+        drug=(0.32, 0.40),
+        service=(0.30, 0.38),
+        material=(0.12, 0.18),
+        appointment=(0.35, 0.55),
+        pathway=(0.35, 0.55),
+        referral_up=(0.001, 0.003),
+        referral_down=(0.01, 0.02),
+        doctors_per_bed=0.45,
+        pathway_diseases=(50, 110),
+    ),
+    "mch": _p(
+        opd=(140, 180),
+        er=0.06,
+        occupancy=(0.70, 0.88),
+        alos=(4.0, 5.2),
+        surgery=(0.35, 0.45),
+        l3l4=(0.25, 0.40),
+        l4=(0.02, 0.06),
+        opd_cost=(160, 220),
+        ip_cost=(5000, 6500),
+        drug=(0.18, 0.25),
+        service=(0.33, 0.40),
+        material=(0.14, 0.20),
+        appointment=(0.45, 0.65),
+        pathway=(0.45, 0.65),
+        referral_up=(0.001, 0.002),
+        referral_down=(0.005, 0.01),
+        doctors_per_bed=0.55,
+        pathway_diseases=(40, 90),
+    ),
+    "psych": _p(
+        opd=(10, 15),
+        er=0.01,
+        occupancy=(0.95, 1.05),
+        alos=(45, 65),
+        opd_cost=(250, 320),
+        ip_cost=(16000, 22000),
+        drug=(0.22, 0.30),
+        service=(0.45, 0.55),
+        material=(0.03, 0.06),
+        pathway=(0.30, 0.50),
+        referral_down=(0.02, 0.05),
+        doctors_per_bed=0.15,
+        pathway_diseases=(20, 40),
+    ),
+    "infectious": _p(
+        opd=(40, 50),
+        er=0.04,
+        occupancy=(0.65, 0.85),
+        alos=(10, 14),
+        surgery=(0.03, 0.06),
+        l3l4=(0.20, 0.35),
+        l4=(0.01, 0.03),
+        opd_cost=(280, 350),
+        ip_cost=(9000, 12000),
+        drug=(0.35, 0.42),
+        service=(0.25, 0.32),
+        material=(0.08, 0.12),
+        pathway=(0.30, 0.45),
+        referral_down=(0.01, 0.02),
+        doctors_per_bed=0.30,
+        pathway_diseases=(20, 50),
+    ),
+    "private": _p(
+        opd=(50, 60),
+        er=0.04,
+        occupancy=(0.62, 0.80),
+        alos=(7.5, 9.5),
+        surgery=(0.18, 0.28),
+        l3l4=(0.25, 0.40),
+        l4=(0.02, 0.05),
+        opd_cost=(240, 300),
+        ip_cost=(6500, 8500),
+        drug=(0.30, 0.38),
+        service=(0.24, 0.32),
+        material=(0.18, 0.25),
+        pathway=(0.10, 0.30),
+        referral_up=(0.002, 0.004),
+        referral_down=(0.0, 0.005),
+        doctors_per_bed=0.25,
+        pathway_diseases=(10, 40),
+    ),
+    "township": _p(
+        opd=(2500, 7000),
+        per_bed=False,
+        er=0.03,
+        other=(0.15, 0.25),
+        occupancy=(0.52, 0.75),
+        alos=(5.5, 7.0),
+        surgery=(0.04, 0.10),
+        l3l4=(0.03, 0.08),
+        opd_cost=(85, 125),
+        ip_cost=(2600, 3600),
+        drug=(0.40, 0.50),
+        service=(0.22, 0.30),
+        material=(0.08, 0.12),
+        appointment=(0.15, 0.30),
+        pathway=(0.10, 0.25),
+        referral_up=(0.006, 0.012),
+        nurse_ratio=(0.7, 0.9),
+        pathway_diseases=(3, 12),
+    ),
+    "community": _p(
+        opd=(5000, 12000),
+        per_bed=False,
+        er=0.01,
+        other=(0.18, 0.28),
+        occupancy=(0.45, 0.70),
+        alos=(8, 12),
+        opd_cost=(110, 160),
+        ip_cost=(3000, 4200),
+        drug=(0.45, 0.55),
+        service=(0.20, 0.28),
+        material=(0.05, 0.08),
+        appointment=(0.25, 0.45),
+        referral_up=(0.006, 0.012),
+        nurse_ratio=(0.8, 1.0),
+    ),
+    "village": _p(
+        opd=(250, 700),
+        per_bed=False,
+        er=0.0,
+        other=(0.10, 0.20),
+        occupancy=(0, 0),
+        alos=(1, 1),
+        opd_cost=(30, 50),
+        ip_cost=(0, 0),
+        drug=(0.6, 0.7),
+        service=(0.1, 0.2),
+        material=(0.02, 0.04),
+        referral_up=(0.005, 0.01),
+        nurse_ratio=(0.0, 0.5),
+    ),
 }
 
 
@@ -466,8 +864,11 @@ def _profile_key(inst: OrgUnit) -> str | None:
     if t == InstitutionType.SPECIALTY:
         return "psych" if "精神" in inst.name else "infectious"
     return {
-        InstitutionType.TCM_HOSPITAL: "tcm", InstitutionType.MCH: "mch", InstitutionType.PRIVATE_HOSPITAL: "private",
-        InstitutionType.TOWNSHIP_HC: "township", InstitutionType.COMMUNITY_HC: "community",
+        InstitutionType.TCM_HOSPITAL: "tcm",
+        InstitutionType.MCH: "mch",
+        InstitutionType.PRIVATE_HOSPITAL: "private",
+        InstitutionType.TOWNSHIP_HC: "township",
+        InstitutionType.COMMUNITY_HC: "community",
         InstitutionType.VILLAGE_CLINIC: "village",
     }.get(t)
 
@@ -499,14 +900,22 @@ def _resource_figures(values: Values, inst: OrgUnit, cal: DemoCalendar, seed: in
     paed_share = base.uniform(0.05, 0.07)
     obst_share = base.uniform(0.05, 0.08)
     pathway0 = base.randint(*PROFILES[key].pathway_diseases) if key else 0
-    gps0 = (base.randint(6, 14) if key in ("township", "community")
-            else base.randint(6, 16) if key in ("general2", "general3") else 0)
+    gps0 = (
+        base.randint(6, 14)
+        if key in ("township", "community")
+        else base.randint(6, 16)
+        if key in ("general2", "general3")
+        else 0
+    )
     for k, year in enumerate(cal.years):
         rng = random.Random(f"{seed}:{inst.code}:{year}:resources")
         beds = _beds_in(inst, k, f"{seed}:{inst.code}:beds:{year}")
         if beds:
-            doctors = round(beds * PROFILES[key].doctors_per_bed * rng.uniform(0.9, 1.1)) if key not in (
-                "township", "community") else round(doctors0 * (1 + 0.03 * k))
+            doctors = (
+                round(beds * PROFILES[key].doctors_per_bed * rng.uniform(0.9, 1.1))
+                if key not in ("township", "community")
+                else round(doctors0 * (1 + 0.03 * k))
+            )
         else:
             doctors = round(doctors0 * (1 + 0.03 * k))
         nurse_ratio = PROFILES[key].nurse_ratio if key else (0.2, 0.3)
@@ -551,7 +960,11 @@ def _service_figures(values: Values, inst: OrgUnit, quality: float, cal: DemoCal
     occupancy, alos = base.uniform(*p.occupancy), pick(p.alos, good_high=False)
     surgery, l3l4, l4 = base.uniform(*p.surgery), pick(p.l3l4), pick(p.l4)
     opd_cost, ip_cost = pick(p.opd_cost, good_high=False), pick(p.ip_cost, good_high=False)
-    drug, service, material = pick(p.drug, good_high=False), pick(p.service), pick(p.material, good_high=False)
+    drug, service, material = (
+        pick(p.drug, good_high=False),
+        pick(p.service),
+        pick(p.material, good_high=False),
+    )
     appointment, pathway = base.uniform(*p.appointment), base.uniform(*p.pathway)
     referral_up, referral_down = base.uniform(*p.referral_up), base.uniform(*p.referral_down)
     completion = base.uniform(0.85, 0.95)
@@ -559,7 +972,7 @@ def _service_figures(values: Values, inst: OrgUnit, quality: float, cal: DemoCal
     for k, year in enumerate(cal.years):
         beds = _beds_in(inst, k, f"{seed}:{inst.code}:beds:{year}")
         rng = random.Random(f"{seed}:{inst.code}:{year}:service")
-        trend = 1.035 ** k
+        trend = 1.035**k
         for month in cal.months[year]:
             period = f"{year}{month:02d}"
             factor = SEASON[month - 1] * trend * rng.uniform(0.95, 1.05)
@@ -575,7 +988,9 @@ def _service_figures(values: Values, inst: OrgUnit, quality: float, cal: DemoCal
             discharges = 0
             if beds:
                 open_days = beds * calendar.monthrange(year, month)[1]
-                occupied = round(open_days * occupancy * (0.93 + 0.07 * SEASON[month - 1]) * rng.uniform(0.97, 1.03))
+                occupied = round(
+                    open_days * occupancy * (0.93 + 0.07 * SEASON[month - 1]) * rng.uniform(0.97, 1.03)
+                )
                 discharges = round(occupied / alos * rng.uniform(0.96, 1.04))
                 values.put("OPEN_BED_DAYS", inst, period, open_days)
                 values.put("OCCUPIED_BED_DAYS", inst, period, occupied)
@@ -590,8 +1005,10 @@ def _service_figures(values: Values, inst: OrgUnit, quality: float, cal: DemoCal
                     entered = _binom(rng, discharges, pathway)
                     values.put("PATHWAY_ENTERED", inst, period, entered)
                     values.put("PATHWAY_COMPLETED", inst, period, _binom(rng, entered, completion))
-                values.put("REFERRAL_DOWN", inst, period, round(discharges * referral_down * rng.uniform(0.8, 1.2)))
-            cost_trend = 1.03 ** k
+                values.put(
+                    "REFERRAL_DOWN", inst, period, round(discharges * referral_down * rng.uniform(0.8, 1.2))
+                )
+            cost_trend = 1.03**k
             opd_revenue = _money((opd + er_visits) * opd_cost * cost_trend * rng.uniform(0.97, 1.03))
             ip_revenue = _money(discharges * ip_cost * cost_trend * rng.uniform(0.97, 1.03))
             medical = opd_revenue + ip_revenue
@@ -601,13 +1018,22 @@ def _service_figures(values: Values, inst: OrgUnit, quality: float, cal: DemoCal
             values.put("INPATIENT_REVENUE", inst, period, ip_revenue)
             values.put("MED_REVENUE", inst, period, medical)
             values.put("DRUG_REVENUE", inst, period, drugs)
-            values.put("SERVICE_REVENUE", inst, period,
-                       _money(float(medical) * (service + 0.008 * k) * 10000 * rng.uniform(0.98, 1.02)))
-            values.put("MATERIAL_COST", inst, period,
-                       _money(float(medical - drugs) * material * 10000 * rng.uniform(0.97, 1.03)))
+            values.put(
+                "SERVICE_REVENUE",
+                inst,
+                period,
+                _money(float(medical) * (service + 0.008 * k) * 10000 * rng.uniform(0.98, 1.02)),
+            )
+            values.put(
+                "MATERIAL_COST",
+                inst,
+                period,
+                _money(float(medical - drugs) * material * 10000 * rng.uniform(0.97, 1.03)),
+            )
 
 
 # --- sampling ----------------------------------------------------------------------------
+
 
 def _money(yuan: float) -> Decimal:
     """元 → 万元, to the cent of a 万元 (two decimals)."""

@@ -51,8 +51,10 @@ class DemoResult:
 
     def summary(self) -> str:
         body = "\n".join(f"  {line}" for line in self.lines)
-        return (f"演示数据已载入（用时 {self.seconds:.1f} 秒）：\n{body}\n"
-                f"  演示账户 admin、leader、dept、county、inst，密码均为 {accounts.DEMO_PASSWORD}")
+        return (
+            f"演示数据已载入（用时 {self.seconds:.1f} 秒）：\n{body}\n"
+            f"  演示账户 admin、leader、dept、county、inst，密码均为 {accounts.DEMO_PASSWORD}"
+        )
 
 
 def step_catalogue(ctx: DemoContext) -> str:
@@ -64,8 +66,10 @@ def step_catalogue(ctx: DemoContext) -> str:
 def step_city(ctx: DemoContext) -> str:
     ctx.city = city.build_city(ctx.rng, ctx.counties)
     c = ctx.city
-    return (f"组织机构：{c.province.name} → {c.city.name}，{len(c.counties)} 个县(市、区)，"
-            f"{len(c.institutions)} 个医疗卫生机构")
+    return (
+        f"组织机构：{c.province.name} → {c.city.name}，{len(c.counties)} 个县(市、区)，"
+        f"{len(c.institutions)} 个医疗卫生机构"
+    )
 
 
 def step_groups(ctx: DemoContext) -> str:
@@ -97,6 +101,13 @@ def step_users(ctx: DemoContext) -> str:
     return f"演示账户：{len(users)} 个"
 
 
+def step_plan(ctx: DemoContext) -> str:
+    """The demo work plan, imported through the plans app's own import service (weijian.plans.demo)."""
+    from weijian.plans.demo import load_demo_plan
+
+    return load_demo_plan(ctx.today)
+
+
 STEPS: list[tuple[str, Callable[[DemoContext], str]]] = [
     ("catalogue", step_catalogue),
     ("city", step_city),
@@ -105,6 +116,7 @@ STEPS: list[tuple[str, Callable[[DemoContext], str]]] = [
     ("data_sets", step_data_sets),
     ("values", step_values),
     ("users", step_users),
+    ("plan", step_plan),
 ]
 
 
@@ -124,7 +136,9 @@ def database_is_empty() -> bool:
     return not existing_data()
 
 
-def load_demo(*, seed: int = DEFAULT_SEED, today: date | None = None, counties: int = len(city.COUNTIES)) -> DemoResult:
+def load_demo(
+    *, seed: int = DEFAULT_SEED, today: date | None = None, counties: int = len(city.COUNTIES)
+) -> DemoResult:
     """Load the demo city into an empty database; raises DemoRefused when it is not empty.
 
     `today` fixes the three demo years (default: the current date); `counties` builds only the
@@ -132,12 +146,19 @@ def load_demo(*, seed: int = DEFAULT_SEED, today: date | None = None, counties: 
     existing = existing_data()
     if existing:
         what = "、".join(f"{k} {v} 个" for k, v in existing.items())
-        raise DemoRefused(f"数据库中已有数据（{what}），演示数据只能载入空数据库。"
-                          "如需演示，请换用一个新的数据库（例如设置 DATABASE_URL，或删除 SQLite 数据库文件后"
-                          "重新运行 weijian migrate）。")
+        raise DemoRefused(
+            f"数据库中已有数据（{what}），演示数据只能载入空数据库。"
+            "如需演示，请换用一个新的数据库（例如设置 DATABASE_URL，或删除 SQLite 数据库文件后"
+            "重新运行 weijian migrate）。"
+        )
     today = today or date.today()
-    ctx = DemoContext(seed=seed, today=today, counties=max(1, min(counties, len(city.COUNTIES))),
-                      rng=random.Random(seed), calendar=figures.DemoCalendar.for_date(today))
+    ctx = DemoContext(
+        seed=seed,
+        today=today,
+        counties=max(1, min(counties, len(city.COUNTIES))),
+        rng=random.Random(seed),
+        calendar=figures.DemoCalendar.for_date(today),
+    )
     started = time.monotonic()
     with transaction.atomic():
         for _, step in STEPS:

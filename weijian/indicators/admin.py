@@ -14,6 +14,16 @@ class DataElementAdmin(admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "category", "numerator", "denominator", "factor", "unit", "direction", "is_key")
+    list_display = (
+        "code",
+        "name",
+        "category",
+        "numerator",
+        "denominator",
+        "factor",
+        "unit",
+        "direction",
+        "is_key",
+    )
     list_filter = ("category", "direction", "is_key")
     search_fields = ("code", "name", "aliases", "definition")

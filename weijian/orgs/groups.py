@@ -17,14 +17,27 @@ from .models import Grade, InstitutionType, Level, OrgGroup, OrgUnit, Ownership
 SECONDARY_PUBLIC_HOSPITALS = ("SECONDARY_PUBLIC_HOSPITALS", "二级以上公立医院")
 MEDICAL_COMMUNITY = ("MEDICAL_COMMUNITY", "医共体成员")
 
-HOSPITAL_TYPES = [InstitutionType.GENERAL_HOSPITAL, InstitutionType.TCM_HOSPITAL, InstitutionType.SPECIALTY,
-                  InstitutionType.MCH]
-PRIMARY_CARE_TYPES = [InstitutionType.TOWNSHIP_HC, InstitutionType.COMMUNITY_HC, InstitutionType.VILLAGE_CLINIC]
+HOSPITAL_TYPES = [
+    InstitutionType.GENERAL_HOSPITAL,
+    InstitutionType.TCM_HOSPITAL,
+    InstitutionType.SPECIALTY,
+    InstitutionType.MCH,
+]
+PRIMARY_CARE_TYPES = [
+    InstitutionType.TOWNSHIP_HC,
+    InstitutionType.COMMUNITY_HC,
+    InstitutionType.VILLAGE_CLINIC,
+]
 
 
 def secondary_public_hospitals() -> Q:
-    return Q(level=Level.INSTITUTION, active=True, ownership=Ownership.PUBLIC, inst_type__in=HOSPITAL_TYPES,
-             grade__in=[Grade.SECONDARY, Grade.TERTIARY])
+    return Q(
+        level=Level.INSTITUTION,
+        active=True,
+        ownership=Ownership.PUBLIC,
+        inst_type__in=HOSPITAL_TYPES,
+        grade__in=[Grade.SECONDARY, Grade.TERTIARY],
+    )
 
 
 def medical_community_members():
@@ -35,10 +48,13 @@ def medical_community_members():
     under_county = Q()
     for path in counties:
         under_county |= Q(path__startswith=path)
-    county_hospitals = Q(ownership=Ownership.PUBLIC, inst_type__in=[
-        InstitutionType.GENERAL_HOSPITAL, InstitutionType.TCM_HOSPITAL, InstitutionType.MCH])
+    county_hospitals = Q(
+        ownership=Ownership.PUBLIC,
+        inst_type__in=[InstitutionType.GENERAL_HOSPITAL, InstitutionType.TCM_HOSPITAL, InstitutionType.MCH],
+    )
     return OrgUnit.objects.filter(under_county, Q(level=Level.INSTITUTION, active=True)).filter(
-        county_hospitals | Q(inst_type__in=PRIMARY_CARE_TYPES))
+        county_hospitals | Q(inst_type__in=PRIMARY_CARE_TYPES)
+    )
 
 
 def rebuild_standard_groups() -> dict[str, int]:

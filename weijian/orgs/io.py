@@ -31,14 +31,24 @@ COLUMNS = ["编码", "名称", "上级编码", "层级", "机构类型", "等级
 REQUIRED_COLUMNS = ["编码", "名称", "上级编码", "层级"]
 # Other headers people write for the same column.
 HEADER_ALIASES = {
-    "机构编码": "编码", "代码": "编码", "机构代码": "编码",
-    "机构名称": "名称", "单位名称": "名称",
-    "上级机构编码": "上级编码", "上级代码": "上级编码", "上级机构代码": "上级编码",
+    "机构编码": "编码",
+    "代码": "编码",
+    "机构代码": "编码",
+    "机构名称": "名称",
+    "单位名称": "名称",
+    "上级机构编码": "上级编码",
+    "上级代码": "上级编码",
+    "上级机构代码": "上级编码",
     "级别": "层级",
-    "类型": "机构类型", "机构类别": "机构类型",
-    "医院等级": "等级", "机构等级": "等级",
-    "所有制形式": "所有制", "经济类型": "所有制",
-    "床位数": "床位", "编制床位": "床位", "编制床位数": "床位",
+    "类型": "机构类型",
+    "机构类别": "机构类型",
+    "医院等级": "等级",
+    "机构等级": "等级",
+    "所有制形式": "所有制",
+    "经济类型": "所有制",
+    "床位数": "床位",
+    "编制床位": "床位",
+    "编制床位数": "床位",
 }
 CSV_ENCODINGS = ["utf_8", "gb18030", "big5", "utf_16"]
 MAX_CODE, MAX_NAME = 32, 100
@@ -79,8 +89,10 @@ class OrgImportResult:
     def summary(self) -> str:
         if self.errors:
             return f"文件“{self.file_name}”有 {len(self.errors)} 处问题，未导入任何数据。"
-        return (f"文件“{self.file_name}”已导入：共 {self.rows} 行，新增 {self.created} 个，更新 {self.updated} 个"
-                f"（其中调整上级 {self.moved} 个），未变 {self.unchanged} 个。")
+        return (
+            f"文件“{self.file_name}”已导入：共 {self.rows} 行，新增 {self.created} 个，更新 {self.updated} 个"
+            f"（其中调整上级 {self.moved} 个），未变 {self.unchanged} 个。"
+        )
 
 
 @dataclass
@@ -138,21 +150,35 @@ def import_orgs(data: bytes, file_name: str, user=None) -> OrgImportResult:
 def export_orgs(fmt: str = "xlsx", queryset=None) -> bytes:
     """The hierarchy (or `queryset` of it) in the import format, parents before children."""
     qs = OrgUnit.objects.all() if queryset is None else queryset
-    units = list(qs.order_by("path").values("code", "name", "path", "depth", "level", "inst_type", "grade",
-                                            "ownership", "beds"))
+    units = list(
+        qs.order_by("path").values(
+            "code", "name", "path", "depth", "level", "inst_type", "grade", "ownership", "beds"
+        )
+    )
     parent_paths = {u["path"][: -OrgUnit.steplen] for u in units if u["depth"] > 1}
     code_by_path = dict(OrgUnit.objects.filter(path__in=parent_paths).values_list("path", "code"))
     code_by_path.update({u["path"]: u["code"] for u in units})
     level_labels = dict(Level.choices)
-    type_labels, grade_labels, own_labels = dict(InstitutionType.choices), dict(Grade.choices), dict(Ownership.choices)
+    type_labels, grade_labels, own_labels = (
+        dict(InstitutionType.choices),
+        dict(Grade.choices),
+        dict(Ownership.choices),
+    )
     table = [COLUMNS]
     for u in units:
         parent = code_by_path.get(u["path"][: -OrgUnit.steplen], "") if u["depth"] > 1 else ""
-        table.append([
-            u["code"], u["name"], parent, level_labels.get(u["level"], ""),
-            type_labels.get(u["inst_type"], ""), grade_labels.get(u["grade"], ""), own_labels.get(u["ownership"], ""),
-            "" if u["beds"] is None else u["beds"],
-        ])
+        table.append(
+            [
+                u["code"],
+                u["name"],
+                parent,
+                level_labels.get(u["level"], ""),
+                type_labels.get(u["inst_type"], ""),
+                grade_labels.get(u["grade"], ""),
+                own_labels.get(u["ownership"], ""),
+                "" if u["beds"] is None else u["beds"],
+            ]
+        )
     if fmt == "csv":
         out = io.StringIO()
         csv.writer(out, lineterminator="\r\n").writerows(table)
@@ -179,6 +205,7 @@ def export_orgs(fmt: str = "xlsx", queryset=None) -> bytes:
 
 
 # --- reading -----------------------------------------------------------------------------
+
 
 def _read_table(data: bytes, file_name: str, problem) -> list[tuple[int, list]] | None:
     """The file as (row number, cells) pairs; None after reporting when it cannot be read."""
@@ -269,31 +296,76 @@ def _decodes(data: bytes, encoding: str) -> bool:
 # --- checking ----------------------------------------------------------------------------
 
 _LEVELS = {
-    "省": Level.PROVINCE, "省级": Level.PROVINCE, "市": Level.CITY, "市级": Level.CITY, "地市": Level.CITY,
-    "县(市、区)": Level.COUNTY, "县(市,区)": Level.COUNTY, "县市区": Level.COUNTY, "县区": Level.COUNTY,
-    "县": Level.COUNTY, "区": Level.COUNTY, "县级": Level.COUNTY, "县(区)": Level.COUNTY,
-    "乡镇(街道)": Level.TOWNSHIP, "乡镇": Level.TOWNSHIP, "街道": Level.TOWNSHIP, "乡": Level.TOWNSHIP,
-    "乡镇街道": Level.TOWNSHIP, "机构": Level.INSTITUTION, "医疗卫生机构": Level.INSTITUTION,
+    "省": Level.PROVINCE,
+    "省级": Level.PROVINCE,
+    "市": Level.CITY,
+    "市级": Level.CITY,
+    "地市": Level.CITY,
+    "县(市、区)": Level.COUNTY,
+    "县(市,区)": Level.COUNTY,
+    "县市区": Level.COUNTY,
+    "县区": Level.COUNTY,
+    "县": Level.COUNTY,
+    "区": Level.COUNTY,
+    "县级": Level.COUNTY,
+    "县(区)": Level.COUNTY,
+    "乡镇(街道)": Level.TOWNSHIP,
+    "乡镇": Level.TOWNSHIP,
+    "街道": Level.TOWNSHIP,
+    "乡": Level.TOWNSHIP,
+    "乡镇街道": Level.TOWNSHIP,
+    "机构": Level.INSTITUTION,
+    "医疗卫生机构": Level.INSTITUTION,
 }
 _LEVEL_HINT = "、".join(label for _, label in Level.choices)
 
 
 def _norm(text: str) -> str:
-    return (text.replace("（", "(").replace("）", ")").replace("，", ",").replace(" ", "").replace("\u3000", ""))
+    return (
+        text.replace("（", "(").replace("）", ")").replace("，", ",").replace(" ", "").replace("\u3000", "")
+    )
 
 
 # Other words people write for the same choice.
 _SYNONYMS = {
     "inst_type": {
-        "中医医院": "tcm", "中西医结合医院": "tcm", "妇幼保健计划生育服务中心": "mch", "妇幼保健所": "mch",
-        "疾病预防控制中心": "cdc", "疾控": "cdc", "卫生院": "township_hc", "中心卫生院": "township_hc",
-        "社区卫生服务中心(站)": "community_hc", "村卫生所": "village", "村卫生站": "village",
-        "专科": "specialty", "综合": "general",
+        "中医医院": "tcm",
+        "中西医结合医院": "tcm",
+        "妇幼保健计划生育服务中心": "mch",
+        "妇幼保健所": "mch",
+        "疾病预防控制中心": "cdc",
+        "疾控": "cdc",
+        "卫生院": "township_hc",
+        "中心卫生院": "township_hc",
+        "社区卫生服务中心(站)": "community_hc",
+        "村卫生所": "village",
+        "村卫生站": "village",
+        "专科": "specialty",
+        "综合": "general",
     },
-    "grade": {"三甲": "3", "三乙": "3", "三级甲等": "3", "三级乙等": "3", "二甲": "2", "二乙": "2",
-              "二级甲等": "2", "二级乙等": "2", "一甲": "1", "一级甲等": "1", "未评级": "0", "无": "0"},
-    "ownership": {"公办": "public", "政府办": "public", "国有": "public", "私立": "private", "社会办": "private",
-                  "非公立": "private", "民办": "private"},
+    "grade": {
+        "三甲": "3",
+        "三乙": "3",
+        "三级甲等": "3",
+        "三级乙等": "3",
+        "二甲": "2",
+        "二乙": "2",
+        "二级甲等": "2",
+        "二级乙等": "2",
+        "一甲": "1",
+        "一级甲等": "1",
+        "未评级": "0",
+        "无": "0",
+    },
+    "ownership": {
+        "公办": "public",
+        "政府办": "public",
+        "国有": "public",
+        "私立": "private",
+        "社会办": "private",
+        "非公立": "private",
+        "民办": "private",
+    },
 }
 
 
@@ -338,7 +410,7 @@ def _parse_rows(table: list[tuple[int, list]], problem) -> tuple[list[_Row], int
     rows: list[_Row] = []
     data_rows = 0
     first_row_of: dict[str, int] = {}
-    for number, cells in table[start + 1:]:
+    for number, cells in table[start + 1 :]:
         if not any(_cell_text(c) for c in cells):
             continue
         data_rows += 1
@@ -393,9 +465,11 @@ def _parse_rows(table: list[tuple[int, list]], problem) -> tuple[list[_Row], int
                 ok = False
 
         fields: dict = {}
-        for column, attr, choices in (("机构类型", "inst_type", InstitutionType.choices),
-                                      ("等级", "grade", Grade.choices),
-                                      ("所有制", "ownership", Ownership.choices)):
+        for column, attr, choices in (
+            ("机构类型", "inst_type", InstitutionType.choices),
+            ("等级", "grade", Grade.choices),
+            ("所有制", "ownership", Ownership.choices),
+        ):
             if column not in columns:
                 continue
             text = _norm(get[column])
@@ -439,7 +513,7 @@ def _parse_beds(text: str) -> int | None | bool:
 
 @dataclass
 class _Plan:
-    order: list[_Row]            # rows in the order to apply: parents first
+    order: list[_Row]  # rows in the order to apply: parents first
     final_parent: dict[str, str]  # code → parent code ("" for a root) after the import
 
 
@@ -470,8 +544,12 @@ def _check_hierarchy(rows: list[_Row], problem) -> _Plan:
             continue
         parent_level = final_level[r.parent_code]
         if not (r.level > parent_level or r.level == parent_level == Level.INSTITUTION):
-            problem(r.row, "层级", f"层级为“{level_labels[r.level]}”的单位不能设在"
-                                  f"“{names[r.parent_code]}”（{level_labels[parent_level]}）之下")
+            problem(
+                r.row,
+                "层级",
+                f"层级为“{level_labels[r.level]}”的单位不能设在"
+                f"“{names[r.parent_code]}”（{level_labels[parent_level]}）之下",
+            )
 
     # Every row's chain of parents must end at a root, not come back to itself.
     depth: dict[str, int] = {}
@@ -482,7 +560,7 @@ def _check_hierarchy(rows: list[_Row], problem) -> _Plan:
             chain.append(code)
             code = final_parent.get(code, "")
         if code and code in chain:
-            cycle = chain[chain.index(code):]
+            cycle = chain[chain.index(code) :]
             if not reported.intersection(cycle):
                 path = " → ".join([*cycle, code])
                 problem(r.row, "上级编码", f"上级关系形成循环：{path}")
@@ -502,6 +580,7 @@ def _check_hierarchy(rows: list[_Row], problem) -> _Plan:
 
 
 # --- applying ----------------------------------------------------------------------------
+
 
 def _apply(plan: _Plan, rows: list[_Row], result: OrgImportResult) -> None:
     for r in plan.order:

@@ -5,6 +5,7 @@ progress report posted on a task by its department. Every queryset goes through 
 from __future__ import annotations
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -29,7 +30,17 @@ class PlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Plan
-        fields = ["id", "title", "year", "region", "org_unit", "source_name", "report_interval", "created", "revised"]
+        fields = [
+            "id",
+            "title",
+            "year",
+            "region",
+            "org_unit",
+            "source_name",
+            "report_interval",
+            "created",
+            "revised",
+        ]
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -43,8 +54,21 @@ class TaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Task
-        fields = ["id", "plan", "num", "title", "leaders", "departments", "lead_departments", "deadline", "active",
-                  "status", "status_label", "percent", "missing_reports"]
+        fields = [
+            "id",
+            "plan",
+            "num",
+            "title",
+            "leaders",
+            "departments",
+            "lead_departments",
+            "deadline",
+            "active",
+            "status",
+            "status_label",
+            "percent",
+            "missing_reports",
+        ]
 
     def _p(self, obj) -> tracking.TaskProgress | None:
         return self.context.get("progress", {}).get(obj.pk)
@@ -83,16 +107,44 @@ class TargetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Target
-        fields = ["id", "plan", "task", "task_num", "indicator", "phrase", "text", "cmp", "value", "unit", "scope",
-                  "org_unit", "deadline", "active", "progress"]
+        fields = [
+            "id",
+            "plan",
+            "task",
+            "task_num",
+            "indicator",
+            "phrase",
+            "text",
+            "cmp",
+            "value",
+            "unit",
+            "scope",
+            "org_unit",
+            "deadline",
+            "active",
+            "progress",
+        ]
 
     def get_progress(self, obj) -> dict:
-        tp = tracking.target_progress(obj, visible_units=self.context.get("visible"))
+        user = self.context["request"].user
+        viewer = None if scope.reads_whole_plan(user) else user.org_unit
+        tp = tracking.target_progress(obj, visible_units=self.context.get("visible"), viewer_unit=viewer)
         return {
-            "actual": None if tp.actual is None else str(tp.actual), "met": tp.met, "status": tp.status,
-            "status_label": tp.status_label, "rag": tp.rag, "due_soon": tp.due_soon,
-            "units": [{"org_unit": u.org_unit.code, "name": u.org_unit.name,
-                       "actual": None if u.actual is None else str(u.actual), "met": u.met} for u in tp.units],
+            "actual": None if tp.actual is None else str(tp.actual),
+            "met": tp.met,
+            "status": tp.status,
+            "status_label": tp.status_label,
+            "rag": tp.rag,
+            "due_soon": tp.due_soon,
+            "units": [
+                {
+                    "org_unit": u.org_unit.code,
+                    "name": u.org_unit.name,
+                    "actual": None if u.actual is None else str(u.actual),
+                    "met": u.met,
+                }
+                for u in tp.units
+            ],
         }
 
 
@@ -111,8 +163,20 @@ class SupervisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SupervisionItem
-        fields = ["id", "plan", "task", "title", "description", "assignee_department", "assignee_org", "deadline",
-                  "stage", "raised_at", "closed_at", "steps"]
+        fields = [
+            "id",
+            "plan",
+            "task",
+            "title",
+            "description",
+            "assignee_department",
+            "assignee_org",
+            "deadline",
+            "stage",
+            "raised_at",
+            "closed_at",
+            "steps",
+        ]
 
 
 class ProblemSerializer(serializers.ModelSerializer):
@@ -121,8 +185,19 @@ class ProblemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProblemItem
-        fields = ["id", "plan", "source", "source_name", "description", "owner_department", "owner_org", "deadline",
-                  "status", "measures", "rectified_at"]
+        fields = [
+            "id",
+            "plan",
+            "source",
+            "source_name",
+            "description",
+            "owner_department",
+            "owner_org",
+            "deadline",
+            "status",
+            "measures",
+            "rectified_at",
+        ]
 
 
 class ReportSerializer(serializers.Serializer):
@@ -144,8 +219,12 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = TaskSerializer
 
     def get_queryset(self):
-        qs = Task.objects.for_user(self.request.user).select_related("plan").prefetch_related(
-            "taskleader_set__leader", "taskdepartment_set__department").order_by("plan", "order")
+        qs = (
+            Task.objects.for_user(self.request.user)
+            .select_related("plan")
+            .prefetch_related("taskleader_set__leader", "taskdepartment_set__department")
+            .order_by("plan", "order")
+        )
         plan = self.request.query_params.get("plan", "")
         if plan.isdigit():
             qs = qs.filter(plan_id=int(plan))
@@ -170,6 +249,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
             ctx["progress"] = {i.task.pk: i for i in items}
         return ctx
 
+    @extend_schema(request=ReportSerializer, responses={201: dict})
     @action(detail=True, methods=["post"])
     def reports(self, request, pk=None):
         """进度填报 by the task's department: {"period_code": "202403", "percent": 40, "text": "..."}."""
@@ -182,16 +262,25 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
             report = progress.submit_report(request.user, task, **ser.validated_data)
         except progress.ProgressError as exc:
             raise ApiError(str(exc), [{"row": None, "field": None, "reason": str(exc)}]) from None
-        return Response({"id": report.pk, "task": task.pk, "period_code": report.period_code,
-                         "percent": report.percent, "reported_at": timezone.localtime(report.reported_at)},
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            {
+                "id": report.pk,
+                "task": task.pk,
+                "period_code": report.period_code,
+                "percent": report.percent,
+                "reported_at": timezone.localtime(report.reported_at),
+            },
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = TargetSerializer
 
     def get_queryset(self):
-        qs = Target.objects.for_user(self.request.user).select_related("indicator", "org_unit", "plan", "task")
+        qs = Target.objects.for_user(self.request.user).select_related(
+            "indicator", "org_unit", "plan", "task"
+        )
         plan = self.request.query_params.get("plan", "")
         if plan.isdigit():
             qs = qs.filter(plan_id=int(plan))
@@ -205,8 +294,11 @@ class SupervisionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SupervisionSerializer
 
     def get_queryset(self):
-        return SupervisionItem.objects.for_user(self.request.user).select_related(
-            "assignee_department", "assignee_org").prefetch_related("steps__user")
+        return (
+            SupervisionItem.objects.for_user(self.request.user)
+            .select_related("assignee_department", "assignee_org")
+            .prefetch_related("steps__user")
+        )
 
 
 class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -30,12 +30,16 @@ class MultipleFileField(forms.FileField):
 
 def _year_choices() -> list[tuple[int, str]]:
     this = timezone.localdate().year
-    return [(y, f"{y}年") for y in range(this + 1, this - 4, -1)]
+    # Older plans can be imported too (to compare years); the current year comes first.
+    return [(y, f"{y}年") for y in range(this + 1, 2009, -1)]
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="工作要点文件", help_text="支持 .docx、.pdf、.txt（任意中文编码）",
-                           error_messages={"required": "请选择要上传的工作要点文件。"})
+    file = forms.FileField(
+        label="工作要点文件",
+        help_text="支持 .docx、.pdf、.txt（任意中文编码）",
+        error_messages={"required": "请选择要上传的工作要点文件。"},
+    )
     year = forms.TypedChoiceField(label="计划年度", coerce=int, choices=_year_choices)
 
     def __init__(self, *args, **kwargs):
@@ -49,12 +53,22 @@ class ReviseForm(forms.Form):
 
 class ReportForm(forms.Form):
     period_code = forms.ChoiceField(label="填报期间")
-    percent = forms.IntegerField(label="完成进度(%)", min_value=0, max_value=100,
-                                 error_messages={"required": "请填写完成进度。", "invalid": "完成进度应为整数。",
-                                                 "min_value": "完成进度不能小于 0。",
-                                                 "max_value": "完成进度不能大于 100。"})
-    text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}),
-                           error_messages={"required": "请填写进展情况。"})
+    percent = forms.IntegerField(
+        label="完成进度(%)",
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "required": "请填写完成进度。",
+            "invalid": "完成进度应为整数。",
+            "min_value": "完成进度不能小于 0。",
+            "max_value": "完成进度不能大于 100。",
+        },
+    )
+    text = forms.CharField(
+        label="进展情况",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "请填写进展情况。"},
+    )
     attachments = MultipleFileField(label="附件", required=False)
 
     def __init__(self, *args, periods: list[tuple[str, str]] = (), **kwargs):
@@ -72,8 +86,10 @@ class _AssigneeMixin:
     def clean(self):
         data = super().clean()
         if bool(data.get(self.dept_field)) == bool(data.get(self.org_field)):
-            raise forms.ValidationError(f"请选择一个{self.fields[self.dept_field].label}或"
-                                        f"{self.fields[self.org_field].label}（二选一）。")
+            raise forms.ValidationError(
+                f"请选择一个{self.fields[self.dept_field].label}或"
+                f"{self.fields[self.org_field].label}（二选一）。"
+            )
         return data
 
 
@@ -81,11 +97,15 @@ class SupervisionForm(_AssigneeMixin, forms.Form):
     dept_field, org_field = "assignee_department", "assignee_org"
     title = forms.CharField(label="督办事项", max_length=300, error_messages={"required": "请填写督办事项。"})
     description = forms.CharField(label="督办要求", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    assignee_department = forms.ModelChoiceField(label="承办科室", queryset=Department.objects.all(),
-                                                 required=False)
+    assignee_department = forms.ModelChoiceField(
+        label="承办科室", queryset=Department.objects.all(), required=False
+    )
     assignee_org = forms.ModelChoiceField(label="承办单位", queryset=OrgUnit.objects.none(), required=False)
-    deadline = forms.DateField(label="办理时限", widget=forms.DateInput(attrs={"type": "date"}),
-                               error_messages={"required": "请填写办理时限。", "invalid": "办理时限不是有效日期。"})
+    deadline = forms.DateField(
+        label="办理时限",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请填写办理时限。", "invalid": "办理时限不是有效日期。"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,22 +119,38 @@ class SupervisionForm(_AssigneeMixin, forms.Form):
 
 
 class StepForm(forms.Form):
-    action = forms.ChoiceField(choices=[("handle", "办理"), ("reply", "反馈"), ("approve", "复核通过"),
-                                        ("reject", "复核退回"), ("close", "办结销号")])
+    action = forms.ChoiceField(
+        choices=[
+            ("handle", "办理"),
+            ("reply", "反馈"),
+            ("approve", "复核通过"),
+            ("reject", "复核退回"),
+            ("close", "办结销号"),
+        ]
+    )
     text = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
 class ProblemForm(_AssigneeMixin, forms.Form):
     dept_field, org_field = "owner_department", "owner_org"
     source = forms.ChoiceField(label="问题来源", choices=ProblemSource.choices)
-    source_name = forms.CharField(label="检查名称", max_length=200, required=False,
-                                  help_text="如：市委第二巡察组、年度医疗质量督导")
-    description = forms.CharField(label="问题描述", widget=forms.Textarea(attrs={"rows": 3}),
-                                  error_messages={"required": "请填写问题描述。"})
-    owner_department = forms.ModelChoiceField(label="责任科室", queryset=Department.objects.all(), required=False)
+    source_name = forms.CharField(
+        label="检查名称", max_length=200, required=False, help_text="如：市委第二巡察组、年度医疗质量督导"
+    )
+    description = forms.CharField(
+        label="问题描述",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写问题描述。"},
+    )
+    owner_department = forms.ModelChoiceField(
+        label="责任科室", queryset=Department.objects.all(), required=False
+    )
     owner_org = forms.ModelChoiceField(label="责任单位", queryset=OrgUnit.objects.none(), required=False)
-    deadline = forms.DateField(label="整改时限", widget=forms.DateInput(attrs={"type": "date"}),
-                               error_messages={"required": "请填写整改时限。", "invalid": "整改时限不是有效日期。"})
+    deadline = forms.DateField(
+        label="整改时限",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请填写整改时限。", "invalid": "整改时限不是有效日期。"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,9 +160,12 @@ class ProblemForm(_AssigneeMixin, forms.Form):
 class RectificationForm(forms.Form):
     status = forms.ChoiceField(label="整改状态", choices=Rectification.choices)
     measures = forms.CharField(label="整改措施", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    rectified_at = forms.DateField(label="完成整改日期", required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}),
-                                   error_messages={"invalid": "完成整改日期不是有效日期。"})
+    rectified_at = forms.DateField(
+        label="完成整改日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "完成整改日期不是有效日期。"},
+    )
 
     def clean_rectified_at(self):
         d: date | None = self.cleaned_data.get("rectified_at")

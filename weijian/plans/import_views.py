@@ -78,11 +78,25 @@ def _highlighted(proposal: dict) -> list[tuple[str, str, str]]:
 
 def _target_context(draft: PlanDraft, target: dict, error: str = "") -> dict:
     tasks = {t["key"]: t for t in draft.proposal["tasks"]}
-    names = dict(Indicator.objects.filter(code=target["code"]).values_list("code", "name")) if target["code"] else {}
-    return {"draft": draft, "g": target, "task": tasks.get(target["task"]), "indicator_name": names.get(target["code"]),
-            "error": error, "scopes": [(Scope.CITY, "全市"), (Scope.COUNTY, "各县（市、区）"),
-                                       (Scope.TOWNSHIP, "各乡镇（街道）")],
-            "cmps": Comparator.choices, "tasks": draft.proposal["tasks"]}
+    names = (
+        dict(Indicator.objects.filter(code=target["code"]).values_list("code", "name"))
+        if target["code"]
+        else {}
+    )
+    return {
+        "draft": draft,
+        "g": target,
+        "task": tasks.get(target["task"]),
+        "indicator_name": names.get(target["code"]),
+        "error": error,
+        "scopes": [
+            (Scope.CITY, "全市"),
+            (Scope.COUNTY, "各县（市、区）"),
+            (Scope.TOWNSHIP, "各乡镇（街道）"),
+        ],
+        "cmps": Comparator.choices,
+        "tasks": draft.proposal["tasks"],
+    }
 
 
 def draft(request: HttpRequest, pk: int) -> HttpResponse:
@@ -92,13 +106,21 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
     targets = [_target_context(d, g) for g in proposal["targets"]]
     changes = importing.diff(d.plan, proposal) if d.plan_id else None
     tasks = {t["key"]: t for t in proposal["tasks"]}
-    return render(request, "plans/draft.html", {
-        "draft": d, "proposal": proposal, "matches": matches, "targets": targets,
-        "facts": [(i, f, tasks.get(f["task"])) for i, f in enumerate(proposal["facts"])],
-        "pieces": _highlighted(proposal), "changes": changes,
-        "indicators": Indicator.objects.order_by("code").values_list("code", "name"),
-        "summary": importing.changes_summary(changes) if changes is not None else "",
-    })
+    return render(
+        request,
+        "plans/draft.html",
+        {
+            "draft": d,
+            "proposal": proposal,
+            "matches": matches,
+            "targets": targets,
+            "facts": [(i, f, tasks.get(f["task"])) for i, f in enumerate(proposal["facts"])],
+            "pieces": _highlighted(proposal),
+            "changes": changes,
+            "indicators": Indicator.objects.order_by("code").values_list("code", "name"),
+            "summary": importing.changes_summary(changes) if changes is not None else "",
+        },
+    )
 
 
 @require_POST
@@ -149,7 +171,11 @@ def draft_promote(request: HttpRequest, pk: int, index: int) -> HttpResponse:
 @require_POST
 def draft_task(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     d = _draft(request, pk)
-    data = {f: request.POST[f] for f in ("title", "leaders", "departments", "lead_departments") if f in request.POST}
+    data = {
+        f: request.POST[f]
+        for f in ("title", "leaders", "departments", "lead_departments")
+        if f in request.POST
+    }
     error = ""
     before = next((dict(t) for t in d.proposal["tasks"] if t["key"] == key), None)
     try:
@@ -160,8 +186,11 @@ def draft_task(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     task = next((t for t in d.proposal["tasks"] if t["key"] == key), before)
     if task is None:
         return HttpResponse(f'<tr><td colspan="5" class="error">任务“{key}”不存在，请刷新页面。</td></tr>')
-    return render(request, "plans/_draft_task.html", {"draft": d, "t": task, "error": error,
-                                                      "matches": importing.owner_matches(d.proposal)})
+    return render(
+        request,
+        "plans/_draft_task.html",
+        {"draft": d, "t": task, "error": error, "matches": importing.owner_matches(d.proposal)},
+    )
 
 
 @require_POST
@@ -174,7 +203,9 @@ def draft_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     if revising:
         messages.success(request, "已按修订后的文件更新计划，已有进度全部保留。")
     else:
-        messages.success(request, f"已保存计划“{plan.title}”：{plan.tasks.count()}项任务，{plan.targets.count()}个目标。")
+        messages.success(
+            request, f"已保存计划“{plan.title}”：{plan.tasks.count()}项任务，{plan.targets.count()}个目标。"
+        )
     return redirect("plans:plan", pk=plan.pk)
 
 

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from weijian.accounts.models import record
 from weijian.indicators.models import Indicator
 from weijian.orgs.models import Department, Leader, Level, OrgUnit
 
@@ -35,6 +36,7 @@ class ImportError_(ValueError):
 
 
 # --- Reading --------------------------------------------------------------------------------
+
 
 def read_text(data: bytes, name: str) -> str:
     """The text of an uploaded .docx/.pdf/.txt; raises ImportError_ naming the file and reason."""
@@ -60,6 +62,7 @@ def read_text(data: bytes, name: str) -> str:
 
 
 # --- Lexicon --------------------------------------------------------------------------------
+
 
 def lexicon_entries() -> list[tuple[str, str]]:
     """(name or alias, indicator code) pairs of the catalogue, from the catalogue's own function
@@ -97,13 +100,29 @@ def _link(phrase: str, context: str, entries: list[tuple[str, str]]) -> str | No
 
 # --- Proposal -------------------------------------------------------------------------------
 
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-              "十一": 11, "十二": 12}
+_CN_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
-_MONTH_END = re.compile(r"(1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])月(?:底|末|份?前|份?以前|中旬前|上旬前)")
+_MONTH_END = re.compile(
+    r"(1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])月(?:底|末|份?前|份?以前|中旬前|上旬前)"
+)
 _QUARTER = re.compile(r"第([一二三四1-4])季度")
 _TOWNSHIP = re.compile(r"以乡镇(?:（街道）|\(街道\))?为单位|各乡镇|每个乡镇|乡镇(?:（街道）)?均")
-_COUNTY = re.compile(r"以县(?:（市、区）|\(市、区\)|区)?为单位|各县（市、区）|各县\(市、区\)|各县区|各县市区|每个县")
+_COUNTY = re.compile(
+    r"以县(?:（市、区）|\(市、区\)|区)?为单位|各县（市、区）|各县\(市、区\)|各县区|各县市区|每个县"
+)
 _NUMBER = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?")
 _GENERIC_LEADER = re.compile(r"^各|领导$|^其他")
 
@@ -117,6 +136,46 @@ def _clause(text: str, start: int, end: int) -> tuple[int, int]:
     while right < len(text) and not _SENTENCE_END.match(text[right]):
         right += 1
     return left, right
+
+
+_CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
+
+
+def _scope_context(text: str, start: int) -> str:
+    """The comma clause that holds a quantity, with the clause before it when that is short
+    (“以乡镇为单位，接种率达到95%”): the scope of one target must not leak into the next."""
+    left = start
+    while left > 0 and not _CLAUSE_END.match(text[left - 1]):
+        left -= 1
+    if left > 0 and text[left - 1] in "，,":
+        prev = left - 1
+        while prev > 0 and not _CLAUSE_END.match(text[prev - 1]):
+            prev -= 1
+        if left - 1 - prev <= 10:
+            left = prev
+    return text[left:start]
+
+
+_LEAD_WORDS = re.compile(
+    r"^(?:确保|力争|争取|今年|年内|全年|全市|到年底|年底前|年底|年末前|上半年|\d{1,2}月底前|落实|实现|推动)+"
+)
+
+
+def clean_phrase(phrase: str) -> str:
+    """The indicator phrase without the deadline or verb the text put before it:
+    “年底前高血压患者规范管理率” → “高血压患者规范管理率”."""
+    cleaned = _LEAD_WORDS.sub("", (phrase or "").strip())
+    return cleaned if len(cleaned) >= 2 else (phrase or "").strip()
+
+
+def _distribute_new(phrase: str, before: str) -> str:
+    """“新增儿科床位100张、产科床位100张”: the 新增 in front of a list applies to each item."""
+    if "新增" in phrase:
+        return phrase
+    at = before.rfind("新增")
+    if at >= 0 and not re.search(r"[，,；;。]", before[at:]):
+        return "新增" + phrase
+    return phrase
 
 
 def infer_scope(sentence: str) -> str:
@@ -155,13 +214,13 @@ def _unknown_numbers(text: str, covered: list[tuple[int, int]]) -> list[dict]:
         s, e = m.span()
         if any(a <= s < b or a < e <= b for a, b in spans):
             continue
-        after = text[e:e + 1]
-        before = text[s - 1:s] if s else ""
+        after = text[e : e + 1]
+        before = text[s - 1 : s] if s else ""
         if after and after in "年月日号时":
             continue
-        if before in "〔[【（(第“\"" and before:
+        if before in '〔[【（(第“"' and before:
             continue
-        if len(m.group()) == 4 and re.match(r"[—\-－~～至到]\s*[0-9０-９]{2,4}\s*年", text[e:e + 8]):
+        if len(m.group()) == 4 and re.match(r"[—\-－~～至到]\s*[0-9０-９]{2,4}\s*年", text[e : e + 8]):
             continue  # the first year of a range: 2016—2018年
         if after in "、．.）)" and (s == 0 or text[s - 1] in "\n（( "):
             continue
@@ -194,7 +253,9 @@ def propose(text: str, year: int | None = None, analysis=None) -> dict:
         analysis = textmine.analyze(text, lexicon=lexicon)
     year = year or analysis.year or timezone.localdate().year
 
-    sections = [{"num": s.num, "level": s.level, "title": s.title, "start": s.start} for s in analysis.sections]
+    sections = [
+        {"num": s.num, "level": s.level, "title": s.title, "start": s.start} for s in analysis.sections
+    ]
     top_sections = [s for s in sections if s["level"] == 1]
     tasks = []
     for i, t in enumerate(analysis.tasks):
@@ -202,11 +263,19 @@ def propose(text: str, year: int | None = None, analysis=None) -> dict:
         for s in top_sections:
             if s["start"] <= t.start:
                 parent = s["num"]
-        tasks.append({
-            "key": f"t{i + 1}", "num": t.num, "title": t.title, "section": parent,
-            "leaders": list(t.leaders), "departments": list(t.departments),
-            "lead_departments": list(t.lead_departments), "start": t.start, "end": t.end,
-        })
+        tasks.append(
+            {
+                "key": f"t{i + 1}",
+                "num": t.num,
+                "title": t.title,
+                "section": parent,
+                "leaders": list(t.leaders),
+                "departments": list(t.departments),
+                "lead_departments": list(t.lead_departments),
+                "start": t.start,
+                "end": t.end,
+            }
+        )
 
     def task_for(pos: int) -> str | None:
         inside = [t for t in tasks if t["start"] <= pos < t["end"]]
@@ -220,34 +289,77 @@ def propose(text: str, year: int | None = None, analysis=None) -> dict:
         left, right = _clause(text, f.start, f.end)
         sentence = text[left:right]
         if f.role != "target":
-            others.append({"text": f.text, "start": f.start, "end": f.end, "role": f.role,
-                           "indicator": f.indicator, "value": _num_from(f.value), "unit": f.unit,
-                           "cmp": f.cmp, "task": task_for(f.start)})
+            others.append(
+                {
+                    "text": f.text,
+                    "start": f.start,
+                    "end": f.end,
+                    "role": f.role,
+                    "indicator": f.indicator,
+                    "value": _num_from(f.value),
+                    "unit": f.unit,
+                    "cmp": f.cmp,
+                    "task": task_for(f.start),
+                }
+            )
             continue
-        code = f.code or _link(f.indicator, text[left:f.start], entries)
-        phrase = f.indicator or sentence[:30]
-        for shared_phrase, shared_code in _shared_tail(text[left:f.start], phrase, code, entries):
-            targets.append(_target_item(len(targets) + 1, f, task_for(f.start), shared_phrase, shared_code,
-                                        sentence, year))
-        targets.append(_target_item(len(targets) + 1, f, task_for(f.start), phrase, code, sentence, year))
+        code = f.code or _link(f.indicator, text[left : f.start], entries)
+        phrase = _distribute_new(clean_phrase(f.indicator) or sentence[:30], text[left : f.start])
+        scope_text = _scope_context(text, f.start)
+        for shared_phrase, shared_code in _shared_tail(text[left : f.start], phrase, code, entries):
+            targets.append(
+                _target_item(
+                    len(targets) + 1,
+                    f,
+                    task_for(f.start),
+                    shared_phrase,
+                    shared_code,
+                    sentence,
+                    year,
+                    scope_text,
+                )
+            )
+        targets.append(
+            _target_item(len(targets) + 1, f, task_for(f.start), phrase, code, sentence, year, scope_text)
+        )
     return {
-        "version": 1, "year": year, "region": analysis.region, "title": _title_of(text, year),
-        "text": text, "sections": sections, "tasks": tasks, "targets": targets, "facts": others,
+        "version": 1,
+        "year": year,
+        "region": analysis.region,
+        "title": _title_of(text, year),
+        "text": text,
+        "sections": sections,
+        "tasks": tasks,
+        "targets": targets,
+        "facts": others,
         "unknown": _unknown_numbers(text, covered),
     }
 
 
-def _target_item(n: int, f, task_key: str | None, phrase: str, code: str | None, sentence: str, year: int) -> dict:
+def _target_item(
+    n: int, f, task_key: str | None, phrase: str, code: str | None, sentence: str, year: int, scope_text: str
+) -> dict:
     return {
-        "key": f"g{n}", "task": task_key, "text": f.text, "phrase": phrase, "code": code,
-        "cmp": f.cmp if f.cmp in Comparator.values else "=", "value": _num_from(f.value), "unit": f.unit,
-        "scope": infer_scope(sentence), "org_code": None, "deadline": infer_deadline(sentence, year).isoformat(),
-        "include": True, "start": f.start, "end": f.end,
+        "key": f"g{n}",
+        "task": task_key,
+        "text": f.text,
+        "phrase": phrase,
+        "code": code,
+        "cmp": f.cmp if f.cmp in Comparator.values else "=",
+        "value": _num_from(f.value),
+        "unit": f.unit,
+        "scope": infer_scope(scope_text),
+        "org_code": None,
+        "deadline": infer_deadline(sentence, year).isoformat(),
+        "include": True,
+        "start": f.start,
+        "end": f.end,
     }
 
 
-def _shared_tail(before: str, phrase: str, code: str | None,
-                 entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _shared_tail(
+    before: str, phrase: str, code: str | None, entries: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
     """“高血压、糖尿病患者规范管理率达到75%” sets one figure for two indicators: the heads listed
     with 、 before the phrase share its tail. Returns (phrase, code) for each other catalogue
     indicator so named, in the order written."""
@@ -279,13 +391,35 @@ def summary(proposal: dict, *, include_dropped: bool = False) -> dict:
     """The proposal without the text and offsets: what `plan import --format json` prints."""
     nums = {t["key"]: t["num"] for t in proposal["tasks"]}
     return {
-        "year": proposal["year"], "region": proposal.get("region"), "title": proposal.get("title"),
-        "tasks": [{"num": t["num"], "title": t["title"], "leaders": t["leaders"], "departments": t["departments"],
-                   "lead_departments": t["lead_departments"]} for t in proposal["tasks"]],
-        "targets": [{"task": nums.get(g["task"]), "indicator": g["code"], "phrase": g["phrase"], "text": g["text"],
-                     "cmp": g["cmp"], "value": g["value"], "unit": g["unit"], "scope": g["scope"],
-                     "org_unit": g.get("org_code"), "deadline": g["deadline"]}
-                    for g in proposal["targets"] if g.get("include", True) or include_dropped],
+        "year": proposal["year"],
+        "region": proposal.get("region"),
+        "title": proposal.get("title"),
+        "tasks": [
+            {
+                "num": t["num"],
+                "title": t["title"],
+                "leaders": t["leaders"],
+                "departments": t["departments"],
+                "lead_departments": t["lead_departments"],
+            }
+            for t in proposal["tasks"]
+        ],
+        "targets": [
+            {
+                "task": nums.get(g["task"]),
+                "indicator": g["code"],
+                "phrase": g["phrase"],
+                "text": g["text"],
+                "cmp": g["cmp"],
+                "value": g["value"],
+                "unit": g["unit"],
+                "scope": g["scope"],
+                "org_unit": g.get("org_code"),
+                "deadline": g["deadline"],
+            }
+            for g in proposal["targets"]
+            if g.get("include", True) or include_dropped
+        ],
         "unknown_numbers": [u["text"] for u in proposal.get("unknown", [])],
     }
 
@@ -297,6 +431,7 @@ def create_draft(user, data: bytes, name: str, year: int, plan: Plan | None = No
 
 
 # --- Owners ---------------------------------------------------------------------------------
+
 
 def is_generic_leader(name: str) -> bool:
     """“各相关分管领导”, “各位挂点领导”: a role, not a person to file tasks under."""
@@ -315,18 +450,18 @@ class OwnerIndex:
             depts.setdefault(d.name, d)
             for alias in d.aliases or []:
                 depts.setdefault(alias, d)
-        return cls({l.name: l for l in Leader.objects.all()}, depts)
+        return cls({leader.name: leader for leader in Leader.objects.all()}, depts)
 
     def leader(self, name: str, create: bool = False) -> Leader | None:
         found = self.leaders.get(name)
         if found is None and create:
-            found = self.leaders[name] = Leader.objects.create(name=name[:20])
+            found = self.leaders[name] = Leader.objects.get_or_create(name=name[:20])[0]
         return found
 
     def department(self, name: str, create: bool = False) -> Department | None:
         found = self.departments.get(name)
         if found is None and create:
-            found = self.departments[name] = Department.objects.create(name=name[:50])
+            found = self.departments[name] = Department.objects.get_or_create(name=name[:50])[0]
         return found
 
 
@@ -344,6 +479,7 @@ def owner_matches(proposal: dict) -> dict[str, dict[str, str | None]]:
 
 
 # --- Corrections on the draft -------------------------------------------------------------------
+
 
 class CorrectionError(ValueError):
     """A correction that cannot be applied; the message names the field and the reason."""
@@ -430,11 +566,16 @@ def split_target_by_county(draft: PlanDraft, key: str, area: OrgUnit | None) -> 
         n = 1
         while f"{key}-{n}" in used:
             n += 1
-        part = {**target, "key": f"{key}-{n}", "scope": Scope.UNIT, "org_code": county.code,
-                "org_name": county.name}
+        part = {
+            **target,
+            "key": f"{key}-{n}",
+            "scope": Scope.UNIT,
+            "org_code": county.code,
+            "org_name": county.name,
+        }
         used.add(part["key"])
         parts.append(part)
-    targets[pos:pos + 1] = parts
+    targets[pos : pos + 1] = parts
     draft.save(update_fields=["proposal"])
     return parts
 
@@ -452,12 +593,22 @@ def promote_fact(draft: PlanDraft, index: int) -> dict:
     n = len(used) + 1
     while f"g{n}" in used:
         n += 1
-    target = {"key": f"g{n}", "task": f.get("task"), "text": f["text"], "phrase": f["indicator"] or sentence[:30],
-              "code": _link(f["indicator"], text[left:f["start"]], lexicon_entries()),
-              "cmp": f["cmp"] if f["cmp"] in Comparator.values else "=", "value": f["value"], "unit": f["unit"],
-              "scope": infer_scope(sentence), "org_code": None,
-              "deadline": infer_deadline(sentence, draft.year).isoformat(), "include": True,
-              "start": f["start"], "end": f["end"]}
+    target = {
+        "key": f"g{n}",
+        "task": f.get("task"),
+        "text": f["text"],
+        "phrase": clean_phrase(f["indicator"]) or sentence[:30],
+        "code": _link(f["indicator"], text[left : f["start"]], lexicon_entries()),
+        "cmp": f["cmp"] if f["cmp"] in Comparator.values else "=",
+        "value": f["value"],
+        "unit": f["unit"],
+        "scope": infer_scope(_scope_context(text, f["start"])),
+        "org_code": None,
+        "deadline": infer_deadline(sentence, draft.year).isoformat(),
+        "include": True,
+        "start": f["start"],
+        "end": f["end"],
+    }
     draft.proposal["targets"].append(target)
     draft.proposal["targets"].sort(key=lambda t: t["start"])
     draft.save(update_fields=["proposal"])
@@ -483,6 +634,7 @@ def correct_task(draft: PlanDraft, key: str, data: dict) -> dict:
 
 # --- Confirmation ----------------------------------------------------------------------------
 
+
 def _set_owners(task: Task, item: dict, index: OwnerIndex) -> None:
     TaskLeader.objects.filter(task=task).delete()
     TaskDepartment.objects.filter(task=task).delete()
@@ -500,18 +652,24 @@ def _set_owners(task: Task, item: dict, index: OwnerIndex) -> None:
     for lead, names in ((False, item["departments"]), (True, item["lead_departments"])):
         for name in names:
             dept = index.department(name, create=True)
-            TaskDepartment.objects.get_or_create(task=task, department=dept,
-                                                 defaults={"order": order, "is_lead": lead})
+            TaskDepartment.objects.get_or_create(
+                task=task, department=dept, defaults={"order": order, "is_lead": lead}
+            )
             order += 1
 
 
-def _target_fields(g: dict, plan: Plan, tasks: dict[str, Task], indicators: dict[str, Indicator],
-                   orgs: dict[str, OrgUnit]) -> dict:
+def _target_fields(
+    g: dict, plan: Plan, tasks: dict[str, Task], indicators: dict[str, Indicator], orgs: dict[str, OrgUnit]
+) -> dict:
     return {
         "task": tasks.get(g["task"]) if g["task"] else None,
         "indicator": indicators.get(g["code"]) if g["code"] else None,
-        "phrase": g["phrase"][:200], "text": (g["text"] or "")[:100], "cmp": g["cmp"],
-        "value": Decimal(str(g["value"])), "unit": g["unit"], "scope": g["scope"],
+        "phrase": g["phrase"][:200],
+        "text": (g["text"] or "")[:100],
+        "cmp": g["cmp"],
+        "value": Decimal(str(g["value"])),
+        "unit": (g["unit"] or "")[:20],
+        "scope": g["scope"],
         "org_unit": orgs.get(g["org_code"]) if g.get("org_code") else None,
         "deadline": date.fromisoformat(g["deadline"]),
     }
@@ -521,65 +679,82 @@ def _lookups(proposal: dict) -> tuple[dict[str, Indicator], dict[str, OrgUnit]]:
     targets = [g for g in proposal["targets"] if g.get("include", True)]
     codes = {g["code"] for g in targets if g["code"]}
     org_codes = {g["org_code"] for g in targets if g.get("org_code")}
-    return (Indicator.objects.in_bulk(codes, field_name="code"),
-            OrgUnit.objects.in_bulk(org_codes, field_name="code"))
+    return (
+        Indicator.objects.in_bulk(codes, field_name="code"),
+        OrgUnit.objects.in_bulk(org_codes, field_name="code"),
+    )
 
 
 def _sections(plan: Plan, proposal: dict) -> dict[str, Section]:
     plan.sections.all().delete()
     out = {}
     for i, s in enumerate(proposal["sections"]):
-        sec = Section.objects.create(plan=plan, num=s["num"] or "", level=s["level"], title=s["title"][:300], order=i)
+        sec = Section.objects.create(
+            plan=plan, num=(s["num"] or "")[:20], level=s["level"], title=s["title"][:300], order=i
+        )
         if s["level"] == 1:
             out.setdefault(s["num"], sec)
     return out
 
 
 def _body(proposal: dict, item: dict) -> str:
-    return proposal["text"][item.get("start", 0):item.get("end", 0)]
+    return proposal["text"][item.get("start", 0) : item.get("end", 0)]
 
 
 @transaction.atomic
 def confirm(draft: PlanDraft, user, area: OrgUnit | None = None) -> Plan:
     """Save the corrected draft as a plan (or apply it to the plan it revises) and delete it."""
-    from weijian.accounts.models import record
-
     proposal = draft.proposal
     if draft.plan_id:
         plan = draft.plan
         changes = diff(plan, proposal)
-        apply_revision(plan, proposal, changes)
+        apply_revision(plan, proposal, changes, user)
         plan.source_name = draft.file_name
         plan.source_text = proposal["text"]
         plan.revised = timezone.now()
         plan.save()
-        record(user, "update", plan, detail=f"按修订文件“{draft.file_name}”更新计划：{changes_summary(changes)}")
+        record(
+            user, "update", plan, detail=f"按修订文件“{draft.file_name}”更新计划：{changes_summary(changes)}"
+        )
     else:
         plan = Plan.objects.create(
-            title=proposal.get("title") or f"{draft.year}年工作要点", year=draft.year,
-            region=proposal.get("region") or "", org_unit=area, source_name=draft.file_name,
-            source_text=proposal["text"], created_by=user,
+            title=proposal.get("title") or f"{draft.year}年工作要点",
+            year=draft.year,
+            region=proposal.get("region") or "",
+            org_unit=area,
+            source_name=draft.file_name,
+            source_text=proposal["text"],
+            created_by=user,
         )
         sections = _sections(plan, proposal)
         index = OwnerIndex.load()
         tasks: dict[str, Task] = {}
         for i, item in enumerate(proposal["tasks"]):
-            task = Task.objects.create(plan=plan, section=sections.get(item["section"]), num=item["num"] or "",
-                                       title=item["title"][:500], body=_body(proposal, item), order=i)
+            task = Task.objects.create(
+                plan=plan,
+                section=sections.get(item["section"]),
+                num=(item["num"] or "")[:30],
+                title=item["title"][:500],
+                body=_body(proposal, item),
+                order=i,
+            )
             _set_owners(task, item, index)
             task.save(update_fields=["leader_note"])
             tasks[item["key"]] = task
         indicators, orgs = _lookups(proposal)
-        Target.objects.bulk_create([
-            Target(plan=plan, order=i, **_target_fields(g, plan, tasks, indicators, orgs))
-            for i, g in enumerate(g for g in proposal["targets"] if g.get("include", True))
-        ])
+        Target.objects.bulk_create(
+            [
+                Target(plan=plan, order=i, **_target_fields(g, plan, tasks, indicators, orgs))
+                for i, g in enumerate(g for g in proposal["targets"] if g.get("include", True))
+            ]
+        )
         record(user, "import", plan, detail=f"导入工作要点“{draft.file_name}”：{len(tasks)}项任务")
     draft.delete()
     return plan
 
 
 # --- Revision -------------------------------------------------------------------------------
+
 
 @dataclass
 class TaskChange:
@@ -588,8 +763,14 @@ class TaskChange:
     item: dict | None = None  # the task in the revised document
     notes: list[str] = field(default_factory=list)
 
-    LABELS = {"added": "新增", "removed": "删除", "reworded": "表述修改", "owners": "责任调整", "renumbered": "编号调整",
-              "unchanged": "未变"}
+    LABELS = {
+        "added": "新增",
+        "removed": "删除",
+        "reworded": "表述修改",
+        "owners": "责任调整",
+        "renumbered": "编号调整",
+        "unchanged": "未变",
+    }
 
     @property
     def label(self) -> str:
@@ -679,12 +860,15 @@ def changes_summary(changes: list[TaskChange]) -> str:
     counts: dict[str, int] = {}
     for c in changes:
         counts[c.kind] = counts.get(c.kind, 0) + 1
-    parts = [f"{TaskChange.LABELS[k]}{counts[k]}项" for k in ("added", "removed", "reworded", "owners", "renumbered")
-             if counts.get(k)]
+    parts = [
+        f"{TaskChange.LABELS[k]}{counts[k]}项"
+        for k in ("added", "removed", "reworded", "owners", "renumbered")
+        if counts.get(k)
+    ]
     return "，".join(parts) or "任务无变化"
 
 
-def apply_revision(plan: Plan, proposal: dict, changes: list[TaskChange]) -> None:
+def apply_revision(plan: Plan, proposal: dict, changes: list[TaskChange], user=None) -> None:
     """Apply the difference: matched tasks keep their pk (and so their reports, 督办 items and
     manual actuals); removed tasks are kept inactive; targets are matched by phrase or indicator."""
     sections = _sections(plan, proposal)
@@ -694,7 +878,7 @@ def apply_revision(plan: Plan, proposal: dict, changes: list[TaskChange]) -> Non
     for order, change in enumerate(c for c in changes if c.kind != "removed"):
         item = change.item
         task = change.task or Task(plan=plan)
-        task.num = item["num"] or ""
+        task.num = (item["num"] or "")[:30]
         task.title = item["title"][:500]
         task.body = _body(proposal, item)
         task.section = sections.get(item["section"])
@@ -719,13 +903,23 @@ def apply_revision(plan: Plan, proposal: dict, changes: list[TaskChange]) -> Non
             Target.objects.create(plan=plan, order=order, **fields)
             continue
         used.add(match.pk)
+        old = _target_summary(match)
         for name, value in fields.items():
             setattr(match, name, value)
         match.order = order
         match.active = True
         match.save()
-    Target.objects.filter(plan=plan).exclude(pk__in=used).filter(
-        pk__in=[t.pk for t in existing]).update(active=False)
+        new = _target_summary(match)
+        if old != new:
+            record(user, "update", match, old=old, new=new, detail="修订文件调整目标")
+    Target.objects.filter(plan=plan).exclude(pk__in=used).filter(pk__in=[t.pk for t in existing]).update(
+        active=False
+    )
+
+
+def _target_summary(t: Target) -> str:
+    code = t.indicator.code if t.indicator_id else "未关联"
+    return f"{t.phrase} {t.cmp} {t.value.normalize():f}{t.unit}（{t.scope}，{code}，{t.deadline}）"
 
 
 def _same_target(t: Target, fields: dict) -> bool:

@@ -49,15 +49,21 @@ class Plan(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     region = models.CharField("地区", max_length=50, blank=True)
     org_unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name="所辖区域", null=True, blank=True, on_delete=models.PROTECT,
+        "orgs.OrgUnit",
+        verbose_name="所辖区域",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         help_text="计划覆盖的区域（通常是本市）；目标的“全市”“各县”“各乡镇”都以它为根。",
     )
     source_name = models.CharField("来源文件", max_length=255, blank=True)
     source_text = models.TextField("文件正文", blank=True)
-    report_interval = models.CharField("进度填报周期", max_length=1, choices=ReportInterval.choices,
-                                       default=ReportInterval.MONTH)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    report_interval = models.CharField(
+        "进度填报周期", max_length=1, choices=ReportInterval.choices, default=ReportInterval.MONTH
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created = models.DateTimeField("导入时间", auto_now_add=True)
     revised = models.DateTimeField("最近修订", null=True, blank=True)
 
@@ -115,17 +121,22 @@ class Task(models.Model):
     """A numbered work item with its 责任领导 and 责任科室/牵头科室."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
-    section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks")
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
     num = models.CharField("编号", max_length=30, blank=True)
     title = models.CharField("标题", max_length=500)
     body = models.TextField("正文", blank=True)
     order = models.PositiveIntegerField("顺序", default=0)
-    leaders = models.ManyToManyField("orgs.Leader", through="TaskLeader", related_name="tasks",
-                                     verbose_name="责任领导")
-    departments = models.ManyToManyField("orgs.Department", through="TaskDepartment", related_name="tasks",
-                                         verbose_name="责任科室")
-    leader_note = models.CharField("其他责任领导", max_length=200, blank=True,
-                                   help_text="文件中写的“各相关分管领导”等非具体人员")
+    leaders = models.ManyToManyField(
+        "orgs.Leader", through="TaskLeader", related_name="tasks", verbose_name="责任领导"
+    )
+    departments = models.ManyToManyField(
+        "orgs.Department", through="TaskDepartment", related_name="tasks", verbose_name="责任科室"
+    )
+    leader_note = models.CharField(
+        "其他责任领导", max_length=200, blank=True, help_text="文件中写的“各相关分管领导”等非具体人员"
+    )
     deadline = models.DateField("完成时限", null=True, blank=True)
     active = models.BooleanField("有效", default=True, help_text="修订后文件中已删除的任务保留进度但不再有效")
 
@@ -150,7 +161,9 @@ class Task(models.Model):
         return names
 
     def department_names(self, lead: bool | None = None) -> list[str]:
-        return [td.department.name for td in self.taskdepartment_set.all() if lead is None or td.is_lead == lead]
+        return [
+            td.department.name for td in self.taskdepartment_set.all() if lead is None or td.is_lead == lead
+        ]
 
 
 class TaskLeader(models.Model):
@@ -162,6 +175,9 @@ class TaskLeader(models.Model):
         ordering = ["order"]
         constraints = [models.UniqueConstraint(fields=["task", "leader"], name="unique_task_leader")]
 
+    def __str__(self) -> str:
+        return f"{self.task_id}/{self.leader}"
+
 
 class TaskDepartment(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE)
@@ -172,6 +188,9 @@ class TaskDepartment(models.Model):
     class Meta:
         ordering = ["order"]
         constraints = [models.UniqueConstraint(fields=["task", "department"], name="unique_task_department")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}/{self.department}"
 
 
 class TargetQuerySet(models.QuerySet):
@@ -192,22 +211,41 @@ class Target(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.CASCADE, related_name="targets")
-    indicator = models.ForeignKey("indicators.Indicator", verbose_name="关联指标", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="plan_targets")
+    indicator = models.ForeignKey(
+        "indicators.Indicator",
+        verbose_name="关联指标",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan_targets",
+    )
     phrase = models.CharField("指标表述", max_length=200)
     text = models.CharField("原文", max_length=100, blank=True)
     cmp = models.CharField("比较", max_length=2, choices=Comparator.choices, default=Comparator.GE)
     value = models.DecimalField("目标值", max_digits=20, decimal_places=4)
     unit = models.CharField("单位", max_length=20, blank=True)
     scope = models.CharField("范围", max_length=10, choices=Scope.choices, default=Scope.CITY)
-    org_unit = models.ForeignKey("orgs.OrgUnit", verbose_name="单位", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="plan_targets")
+    org_unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name="单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan_targets",
+    )
     deadline = models.DateField("完成时限")
-    manual_actual = models.DecimalField("填报完成值", max_digits=20, decimal_places=4, null=True, blank=True,
-                                        help_text="未关联指标的目标由责任科室填报完成值")
+    manual_actual = models.DecimalField(
+        "填报完成值",
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="未关联指标的目标由责任科室填报完成值",
+    )
     manual_actual_at = models.DateTimeField("填报时间", null=True, blank=True)
-    manual_actual_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                         on_delete=models.SET_NULL, related_name="+")
+    manual_actual_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     order = models.PositiveIntegerField("顺序", default=0)
     active = models.BooleanField("有效", default=True)
 
@@ -241,10 +279,12 @@ class ProgressReport(models.Model):
     period_code = models.CharField("填报期间", max_length=10)
     percent = models.PositiveSmallIntegerField("完成进度(%)")
     text = models.TextField("进展情况")
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                    related_name="+")
-    department = models.ForeignKey("orgs.Department", null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    department = models.ForeignKey(
+        "orgs.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reported_at = models.DateTimeField("填报时间", auto_now_add=True)
 
     class Meta:
@@ -286,8 +326,14 @@ class ReportReminder(models.Model):
     class Meta:
         verbose_name = "催报记录"
         verbose_name_plural = "催报记录"
-        constraints = [models.UniqueConstraint(fields=["task", "period_code", "kind", "sent_on"],
-                                               name="unique_reminder_per_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "period_code", "kind", "sent_on"], name="unique_reminder_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.period_code} {self.kind} {self.sent_on}"
 
 
 class Stage(models.TextChoices):
@@ -309,18 +355,35 @@ class SupervisionItem(models.Model):
     """A 督办 item: raised from a lagging task or by a leader, assigned to a department or an
     org unit, with a deadline, taken through 交办 → 办理 → 反馈 → 复核 → 办结 (销号)."""
 
-    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.CASCADE, related_name="supervision")
-    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="supervision")
+    plan = models.ForeignKey(
+        Plan, null=True, blank=True, on_delete=models.CASCADE, related_name="supervision"
+    )
+    task = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="supervision"
+    )
     title = models.CharField("督办事项", max_length=300)
     description = models.TextField("督办要求", blank=True)
-    assignee_department = models.ForeignKey("orgs.Department", verbose_name="承办科室", null=True, blank=True,
-                                            on_delete=models.PROTECT, related_name="supervision_items")
-    assignee_org = models.ForeignKey("orgs.OrgUnit", verbose_name="承办单位", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="supervision_items")
+    assignee_department = models.ForeignKey(
+        "orgs.Department",
+        verbose_name="承办科室",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervision_items",
+    )
+    assignee_org = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name="承办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervision_items",
+    )
     deadline = models.DateField("办理时限")
     stage = models.CharField("环节", max_length=10, choices=Stage.choices, default=Stage.ASSIGNED)
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     raised_at = models.DateTimeField("交办时间", auto_now_add=True)
     closed_at = models.DateTimeField("销号时间", null=True, blank=True)
 
@@ -356,6 +419,9 @@ class SupervisionStep(models.Model):
         verbose_name_plural = "督办记录"
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} {self.at:%Y-%m-%d}"
+
 
 class ProblemSource(models.TextChoices):
     PATROL = "patrol", "巡察"
@@ -383,16 +449,31 @@ class ProblemItem(models.Model):
     source = models.CharField("来源", max_length=12, choices=ProblemSource.choices)
     source_name = models.CharField("检查名称", max_length=200, blank=True)
     description = models.TextField("问题描述")
-    owner_department = models.ForeignKey("orgs.Department", verbose_name="责任科室", null=True, blank=True,
-                                         on_delete=models.PROTECT, related_name="problems")
-    owner_org = models.ForeignKey("orgs.OrgUnit", verbose_name="责任单位", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="problems")
+    owner_department = models.ForeignKey(
+        "orgs.Department",
+        verbose_name="责任科室",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems",
+    )
+    owner_org = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name="责任单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="problems",
+    )
     deadline = models.DateField("整改时限")
-    status = models.CharField("整改状态", max_length=12, choices=Rectification.choices, default=Rectification.OPEN)
+    status = models.CharField(
+        "整改状态", max_length=12, choices=Rectification.choices, default=Rectification.OPEN
+    )
     measures = models.TextField("整改措施", blank=True)
     rectified_at = models.DateField("完成整改日期", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created = models.DateTimeField("登记时间", auto_now_add=True)
     updated = models.DateTimeField("更新时间", auto_now=True)
 
@@ -418,8 +499,14 @@ class PlanDraft(models.Model):
     preview page. Confirming turns it into a Plan (or revises `plan`)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.CASCADE, related_name="drafts",
-                             help_text="修订时为被修订的计划")
+    plan = models.ForeignKey(
+        Plan,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="drafts",
+        help_text="修订时为被修订的计划",
+    )
     file_name = models.CharField("文件", max_length=255)
     year = models.PositiveSmallIntegerField("年度")
     proposal = models.JSONField("识别结果")

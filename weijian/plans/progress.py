@@ -16,7 +16,19 @@ from weijian.data import periods
 from .models import ProgressAttachment, ProgressReport, Target, Task
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-ATTACHMENT_SUFFIXES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png", ".txt", ".zip", ".ofd"}
+ATTACHMENT_SUFFIXES = {
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".txt",
+    ".zip",
+    ".ofd",
+}
 
 
 class ProgressError(ValueError):
@@ -27,7 +39,9 @@ def _check_attachments(files) -> None:
     for f in files:
         suffix = os.path.splitext(f.name)[1].lower()
         if suffix not in ATTACHMENT_SUFFIXES:
-            raise ProgressError(f"附件“{f.name}”的格式不支持（可上传 PDF、Word、Excel、图片、TXT、ZIP、OFD）。")
+            raise ProgressError(
+                f"附件“{f.name}”的格式不支持（可上传 PDF、Word、Excel、图片、TXT、ZIP、OFD）。"
+            )
         if f.size > MAX_ATTACHMENT_BYTES:
             raise ProgressError(f"附件“{f.name}”超过 20MB。")
         if f.size == 0:
@@ -60,8 +74,9 @@ def submit_report(user, task: Task, *, period_code: str, percent, text: str, fil
         raise ProgressError("请填写进展情况。")
     files = list(files)
     _check_attachments(files)
-    report = ProgressReport.objects.create(task=task, period_code=p.code, percent=pct, text=text,
-                                           reported_by=user, department=user.department)
+    report = ProgressReport.objects.create(
+        task=task, period_code=p.code, percent=pct, text=text, reported_by=user, department=user.department
+    )
     for f in files:
         ProgressAttachment.objects.create(report=report, file=f, name=f.name[:255], size=f.size)
     record(user, "create", report, detail=f"进度填报 {task.num} {periods.label(p.code)} {pct}%")

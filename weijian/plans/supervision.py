@@ -46,8 +46,16 @@ NEXT = {
 
 
 @transaction.atomic
-def raise_item(user, *, title: str, deadline: date, description: str = "", task: Task | None = None,
-               assignee_department=None, assignee_org=None) -> SupervisionItem:
+def raise_item(
+    user,
+    *,
+    title: str,
+    deadline: date,
+    description: str = "",
+    task: Task | None = None,
+    assignee_department=None,
+    assignee_org=None,
+) -> SupervisionItem:
     """交办: a leader (or admin) raises an item, from a lagging task or on his own."""
     if not scope.can_raise_supervision(user):
         raise SupervisionError("只有委领导或系统管理员可以发起督办。")
@@ -59,19 +67,29 @@ def raise_item(user, *, title: str, deadline: date, description: str = "", task:
     if deadline < timezone.localdate():
         raise SupervisionError(f"办理时限 {deadline} 早于今天。")
     item = SupervisionItem.objects.create(
-        plan=task.plan if task else None, task=task, title=title[:300], description=description,
-        assignee_department=assignee_department, assignee_org=assignee_org, deadline=deadline, raised_by=user,
+        plan=task.plan if task else None,
+        task=task,
+        title=title[:300],
+        description=description,
+        assignee_department=assignee_department,
+        assignee_org=assignee_org,
+        deadline=deadline,
+        raised_by=user,
     )
-    SupervisionStep.objects.create(item=item, stage=Stage.ASSIGNED, user=user,
-                                   text=description or f"交办：{title}")
+    SupervisionStep.objects.create(
+        item=item, stage=Stage.ASSIGNED, user=user, text=description or f"交办：{title}"
+    )
     record(user, "create", item, detail=f"督办交办：{title}")
     return item
 
 
-def _move(item: SupervisionItem, user, stage: str, text: str, approved: bool | None = None) -> SupervisionStep:
+def _move(
+    item: SupervisionItem, user, stage: str, text: str, approved: bool | None = None
+) -> SupervisionStep:
     if stage not in NEXT[item.stage]:
         raise SupervisionError(
-            f"督办事项当前处于“{item.get_stage_display()}”环节，不能进行“{Stage(stage).label}”。")
+            f"督办事项当前处于“{item.get_stage_display()}”环节，不能进行“{Stage(stage).label}”。"
+        )
     old = item.get_stage_display()
     item.stage = stage
     if stage == Stage.CLOSED:
@@ -131,9 +149,19 @@ def is_overdue(item: SupervisionItem, today: date | None = None) -> bool:
 
 # --- Problem lists -------------------------------------------------------------------------
 
+
 @transaction.atomic
-def register_problem(user, *, source: str, description: str, deadline: date, source_name: str = "",
-                     owner_department=None, owner_org=None, plan=None) -> ProblemItem:
+def register_problem(
+    user,
+    *,
+    source: str,
+    description: str,
+    deadline: date,
+    source_name: str = "",
+    owner_department=None,
+    owner_org=None,
+    plan=None,
+) -> ProblemItem:
     if not scope.can_register_problem(user):
         raise SupervisionError("只有委领导或系统管理员可以登记问题。")
     if source not in ProblemSource.values:
@@ -143,16 +171,23 @@ def register_problem(user, *, source: str, description: str, deadline: date, sou
     if (owner_department is None) == (owner_org is None):
         raise SupervisionError("请指定一个责任科室或责任单位（二选一）。")
     item = ProblemItem.objects.create(
-        plan=plan, source=source, source_name=source_name[:200], description=description.strip(),
-        owner_department=owner_department, owner_org=owner_org, deadline=deadline, created_by=user,
+        plan=plan,
+        source=source,
+        source_name=source_name[:200],
+        description=description.strip(),
+        owner_department=owner_department,
+        owner_org=owner_org,
+        deadline=deadline,
+        created_by=user,
     )
     record(user, "create", item, detail=f"登记问题：{item}")
     return item
 
 
 @transaction.atomic
-def update_rectification(user, item: ProblemItem, status: str, measures: str,
-                         rectified_at: date | None = None) -> ProblemItem:
+def update_rectification(
+    user, item: ProblemItem, status: str, measures: str, rectified_at: date | None = None
+) -> ProblemItem:
     """The owner records 整改 measures and status; 已整改 needs the measures and a date."""
     if not scope.can_update_problem(user, item):
         raise SupervisionError("只有责任科室或责任单位可以填报整改情况。")
@@ -195,13 +230,23 @@ def completion_rates(problems) -> dict[str, list[Completion]]:
     done = Count("pk", filter=Q(status=Rectification.DONE))
     by_source = [
         Completion(ProblemSource(row["source"]).label, row["done"], row["total"])
-        for row in problems.order_by().values("source").annotate(total=Count("pk"), done=done).order_by("source")
+        for row in problems.order_by()
+        .values("source")
+        .annotate(total=Count("pk"), done=done)
+        .order_by("source")
     ]
     by_owner = [
-        Completion(row["owner_department__name"] or row["owner_org__name"] or "未指定", row["done"], row["total"])
-        for row in problems.order_by().values("owner_department__name", "owner_org__name")
-        .annotate(total=Count("pk"), done=done).order_by("owner_department__name", "owner_org__name")
+        Completion(
+            row["owner_department__name"] or row["owner_org__name"] or "未指定", row["done"], row["total"]
+        )
+        for row in problems.order_by()
+        .values("owner_department__name", "owner_org__name")
+        .annotate(total=Count("pk"), done=done)
+        .order_by("owner_department__name", "owner_org__name")
     ]
     totals = problems.aggregate(total=Count("pk"), done=done)
-    return {"source": by_source, "owner": by_owner,
-            "all": [Completion("合计", totals["done"] or 0, totals["total"] or 0)]}
+    return {
+        "source": by_source,
+        "owner": by_owner,
+        "all": [Completion("合计", totals["done"] or 0, totals["total"] or 0)],
+    }

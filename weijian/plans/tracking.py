@@ -8,6 +8,7 @@ Nothing here is stored: it is computed from targets, data values and reports whe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -185,8 +186,7 @@ def plan_area(plan: Plan) -> OrgUnit | None:
     """The root of the plan's targets: its org unit, else the first city in the hierarchy."""
     if plan.org_unit_id:
         return plan.org_unit
-    return (OrgUnit.objects.filter(level=Level.CITY).first()
-            or OrgUnit.objects.filter(depth=1).first())
+    return OrgUnit.objects.filter(level=Level.CITY).first() or OrgUnit.objects.filter(depth=1).first()
 
 
 def scope_units(plan: Plan, scope: str) -> list[OrgUnit]:
@@ -202,12 +202,27 @@ def scope_units(plan: Plan, scope: str) -> list[OrgUnit]:
         towns = list(below.filter(level=Level.TOWNSHIP))
         if towns:
             return towns
-        return list(below.filter(level=Level.INSTITUTION,
-                                 inst_type__in=[InstitutionType.TOWNSHIP_HC, InstitutionType.COMMUNITY_HC]))
+        return list(
+            below.filter(
+                level=Level.INSTITUTION,
+                inst_type__in=[InstitutionType.TOWNSHIP_HC, InstitutionType.COMMUNITY_HC],
+            )
+        )
     return []
 
 
-def _actuals(indicator, units: list[OrgUnit], period_code: str) -> dict[int, Decimal | None]:
+def is_increase(target: Target) -> bool:
+    """“新增儿科床位100张” against a stock indicator (beds, counted at period end): the target is
+    the growth over the previous year-end, not the stock itself."""
+    if "新增" not in target.phrase or target.indicator_id is None or target.indicator.is_rate:
+        return False
+    from weijian.indicators.models import Aggregation, DataElement
+
+    codes = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", target.indicator.numerator)
+    return DataElement.objects.filter(code__in=codes, aggregation=Aggregation.LAST).exists()
+
+
+def _figures(indicator, units: list[OrgUnit], period_code: str) -> dict[int, Decimal | None]:
     from weijian.data import aggregate
 
     figures = aggregate.values(indicator, units, period_code)
@@ -219,13 +234,28 @@ def _actuals(indicator, units: list[OrgUnit], period_code: str) -> dict[int, Dec
     return out
 
 
-def target_progress(target: Target, today: date | None = None,
-                    visible_units: set[int] | None = None) -> TargetProgress:
-    """The progress of one target. `visible_units`, when given, limits the per-unit results to
-    the org units a user may read (a county user sees its own townships only)."""
+def _actuals(target: Target, units: list[OrgUnit]) -> dict[int, Decimal | None]:
+    year = target.plan.year
+    current = _figures(target.indicator, units, str(year))
+    if not is_increase(target):
+        return current
+    before = _figures(target.indicator, units, str(year - 1))
+    return {
+        pk: (None if v is None or before.get(pk) is None else v - before[pk]) for pk, v in current.items()
+    }
+
+
+def target_progress(
+    target: Target,
+    today: date | None = None,
+    visible_units: set[int] | None = None,
+    viewer_unit: OrgUnit | None = None,
+) -> TargetProgress:
+    """The progress of one target. For a county or institution user, `visible_units` (the org
+    units it may read) and `viewer_unit` (its own unit) make the judgement its own: its
+    townships only, and its own figure instead of the city's."""
     today = today or timezone.localdate()
     plan = target.plan
-    period_code = str(plan.year)
     expected_time = elapsed(year_start(plan), target.deadline, today)
     # A rate should hold all year; a count accumulates towards its deadline.
     expected = Decimal(1) if _is_rate(target) else expected_time
@@ -238,16 +268,20 @@ def target_progress(target: Target, today: date | None = None,
         actual = target.manual_actual
     elif target.scope in (Scope.COUNTY, Scope.TOWNSHIP):
         members = scope_units(plan, target.scope)
-        area = plan_area(plan)
-        found = _actuals(target.indicator, [*members, *([area] if area else [])], period_code)
+        if visible_units is not None:
+            members = [m for m in members if m.pk in visible_units]
+        area = viewer_unit or plan_area(plan)
+        found = _actuals(target, [*members, *([area] if area else [])])
         actual = found.get(area.pk) if area else None
         for unit in members:
             a = found.get(unit.pk)
-            units.append(UnitResult(unit, a, None if a is None else meets(a, target.cmp, target.value, lower)))
+            units.append(
+                UnitResult(unit, a, None if a is None else meets(a, target.cmp, target.value, lower))
+            )
     else:
         unit = target.org_unit if target.scope == Scope.UNIT and target.org_unit_id else plan_area(plan)
         if unit is not None:
-            actual = _actuals(target.indicator, [unit], period_code).get(unit.pk)
+            actual = _actuals(target, [unit]).get(unit.pk)
 
     if units:
         # Every unit must meet it: judged by the worst unit, and not met while any has no figure.
@@ -263,14 +297,15 @@ def target_progress(target: Target, today: date | None = None,
         has_data = actual is not None
 
     rag = rag_for(progress, expected, overdue, met)
+    if rag == "green" and any(u.met is False for u in units):
+        rag = "amber"  # every unit must meet it: one short of it is never all clear
     status = _status(met, rag, has_data)
     due_soon = not met and 0 <= (target.deadline - today).days <= WARNING_DAYS
-    if visible_units is not None:
-        units = [u for u in units if u.org_unit.pk in visible_units]
     return TargetProgress(target, actual, met, progress, expected, rag, status, due_soon, overdue, units)
 
 
 # --- Progress reports -----------------------------------------------------------------------
+
 
 def report_periods(plan: Plan, today: date) -> list[str]:
     """The reporting periods of the plan year up to and including today's."""
@@ -305,9 +340,9 @@ def missing_reports(task: Task, today: date, reports: list[ProgressReport] | Non
     return out
 
 
-def task_progress(task: Task, today: date | None = None, visible_units: set[int] | None = None) -> TaskProgress:
+def task_progress(task: Task, today: date | None = None) -> TaskProgress:
     today = today or timezone.localdate()
-    targets = [target_progress(t, today, visible_units) for t in task.targets.all() if t.active]
+    targets = [target_progress(t, today) for t in task.targets.all() if t.active]
     reports = list(task.reports.all())
     latest = reports[0] if reports else None
     deadline = task.deadline or date(task.plan.year, 12, 31)
@@ -336,18 +371,22 @@ def task_progress(task: Task, today: date | None = None, visible_units: set[int]
     if status == Status.COMPLETED:
         rag = "green"
     due_soon = status != Status.COMPLETED and (
-        any(t.due_soon for t in targets) or 0 <= (deadline - today).days <= WARNING_DAYS)
-    return TaskProgress(task, status, rag, latest.percent if latest else None, targets, due_soon, missing, owes)
+        any(t.due_soon for t in targets) or 0 <= (deadline - today).days <= WARNING_DAYS
+    )
+    return TaskProgress(
+        task, status, rag, latest.percent if latest else None, targets, due_soon, missing, owes
+    )
 
 
-def tasks_with_progress(tasks, today: date | None = None, visible_units: set[int] | None = None) -> list[TaskProgress]:
+def tasks_with_progress(tasks, today: date | None = None) -> list[TaskProgress]:
     """Progress for many tasks, loading their owners, targets and reports in a few queries."""
     qs = tasks.select_related("plan", "plan__org_unit", "section").prefetch_related(
-        "taskleader_set__leader", "taskdepartment_set__department",
+        "taskleader_set__leader",
+        "taskdepartment_set__department",
         Prefetch("targets", queryset=Target.objects.select_related("indicator", "org_unit", "plan")),
         "reports",
     )
-    return [task_progress(t, today, visible_units) for t in qs]
+    return [task_progress(t, today) for t in qs]
 
 
 def status_counts(items: list[TaskProgress]) -> dict[str, int]:
@@ -358,6 +397,7 @@ def status_counts(items: list[TaskProgress]) -> dict[str, int]:
 
 
 # --- Reminders ----------------------------------------------------------------------------------
+
 
 @dataclass
 class Reminder:
@@ -378,14 +418,19 @@ def due_reminders(today: date | None = None, plan: Plan | None = None) -> list[R
         tasks = tasks.filter(plan=plan)
     tasks = tasks.select_related("plan").prefetch_related("targets", "reports", "taskdepartment_set")
     emails: dict[int, list[str]] = {}
-    for dept_id, email in (User.objects.filter(role="dept", is_active=True, department__isnull=False)
-                           .exclude(email="").values_list("department_id", "email")):
+    for dept_id, email in (
+        User.objects.filter(role="dept", is_active=True, department__isnull=False)
+        .exclude(email="")
+        .values_list("department_id", "email")
+    ):
         emails.setdefault(dept_id, []).append(email)
     out: list[Reminder] = []
     for task in tasks:
         if not needs_reports(task):
             continue
-        recipients = sorted({e for td in task.taskdepartment_set.all() for e in emails.get(td.department_id, [])})
+        recipients = sorted(
+            {e for td in task.taskdepartment_set.all() for e in emails.get(td.department_id, [])}
+        )
         reports = list(task.reports.all())
         missing = missing_reports(task, today, reports)
         if missing:
@@ -405,7 +450,10 @@ def send_reminders(today: date | None = None, plan: Plan | None = None) -> list[
         if not r.recipients:
             continue
         _, created = ReportReminder.objects.get_or_create(
-            task=r.task, period_code=r.period_code, kind=r.kind, sent_on=today,
+            task=r.task,
+            period_code=r.period_code,
+            kind=r.kind,
+            sent_on=today,
             defaults={"recipients": r.recipients},
         )
         if not created:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("drafts/<int:pk>/discard/", import_views.draft_discard, name="draft_discard"),
     path("<int:pk>/", views.plan_dashboard, name="plan"),
     path("<int:pk>/tasks/", views.task_list, name="tasks"),
+    path("<int:pk>/interval/", views.set_interval, name="set_interval"),
     path("<int:pk>/departments/", views.by_department, name="by_department"),
     path("<int:pk>/counties/", views.by_county, name="by_county"),
     path("<int:pk>/revise/", import_views.revise, name="revise"),

@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from weijian.accounts import scope
+from weijian.accounts.models import record
 from weijian.data import periods
 from weijian.orgs.models import Department, Leader, Level, OrgUnit
 
 from . import exports, progress, tracking
 from .forms import ReportForm
-from .models import Plan, PlanDraft, ProgressAttachment, Scope, SupervisionItem, Target, Task
+from .models import Plan, PlanDraft, ProgressAttachment, ReportInterval, Scope, SupervisionItem, Target, Task
 
 
 def _plan(request: HttpRequest, pk: int, whole: bool = True) -> Plan:
@@ -38,10 +39,17 @@ def index(request: HttpRequest) -> HttpResponse:
     plans = Plan.objects.for_user(request.user).select_related("org_unit")
     drafts = PlanDraft.objects.filter(user=request.user) if scope.is_admin(request.user) else []
     mine = Task.objects.active().mine(request.user).filter(plan__in=plans)
-    return render(request, "plans/index.html", {
-        "plans": plans, "drafts": drafts, "my_count": mine.count(),
-        "whole": scope.reads_whole_plan(request.user), "can_import": scope.is_admin(request.user),
-    })
+    return render(
+        request,
+        "plans/index.html",
+        {
+            "plans": plans,
+            "drafts": drafts,
+            "my_count": mine.count(),
+            "whole": scope.reads_whole_plan(request.user),
+            "can_import": scope.is_admin(request.user),
+        },
+    )
 
 
 def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
@@ -59,18 +67,57 @@ def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "tasks": [counts[s] for s in tracking.Status.ORDER],
         "targets": [target_counts[s] for s in tracking.Status.ORDER],
         "departments": list(by_dept),
-        "by_department": {tracking.Status.LABELS[s]: [by_dept[d][s] for d in by_dept] for s in tracking.Status.ORDER},
+        "by_department": {
+            tracking.Status.LABELS[s]: [by_dept[d][s] for d in by_dept] for s in tracking.Status.ORDER
+        },
     }
-    open_items = SupervisionItem.objects.for_user(request.user).filter(plan=plan).exclude(stage="closed").count()
-    return render(request, "plans/dashboard.html", {
-        "plan": plan, "counts": counts, "target_counts": target_counts, "total": len(items),
-        "labels": tracking.Status.LABELS, "chart": chart, "open_items": open_items,
-        "lagging": [i for i in items if i.status == tracking.Status.LAGGING],
-        "due_soon": [i for i in items if i.due_soon],
-        "late": [i for i in items if i.late],
-        "lagging_targets": [t for t in targets if t.status == tracking.Status.LAGGING],
-        "can_import": scope.is_admin(request.user), "can_raise": scope.can_raise_supervision(request.user),
-    })
+    open_items = (
+        SupervisionItem.objects.for_user(request.user).filter(plan=plan).exclude(stage="closed").count()
+    )
+    return render(
+        request,
+        "plans/dashboard.html",
+        {
+            "plan": plan,
+            "counts": counts,
+            "target_counts": target_counts,
+            "total": len(items),
+            "labels": tracking.Status.LABELS,
+            "chart": chart,
+            "open_items": open_items,
+            "lagging": [i for i in items if i.status == tracking.Status.LAGGING],
+            "due_soon": [i for i in items if i.due_soon],
+            "late": [i for i in items if i.late],
+            "lagging_targets": [t for t in targets if t.status == tracking.Status.LAGGING],
+            "can_import": scope.is_admin(request.user),
+            "can_raise": scope.can_raise_supervision(request.user),
+        },
+    )
+
+
+@require_POST
+def set_interval(request: HttpRequest, pk: int) -> HttpResponse:
+    """How often tasks without a measured target report progress (每月/每季度/每半年)."""
+    plan = _plan(request, pk)
+    if not scope.is_admin(request.user):
+        raise PermissionDenied("只有系统管理员可以修改进度填报周期。")
+    interval = request.POST.get("report_interval", "")
+    if interval not in ReportInterval.values:
+        messages.error(request, f"进度填报周期“{interval}”无效（应为每月、每季度或每半年）。")
+    else:
+        old = plan.get_report_interval_display()
+        plan.report_interval = interval
+        plan.save(update_fields=["report_interval"])
+        record(
+            request.user,
+            "update",
+            plan,
+            old=old,
+            new=plan.get_report_interval_display(),
+            detail="进度填报周期",
+        )
+        messages.success(request, f"进度填报周期已改为{plan.get_report_interval_display()}。")
+    return redirect("plans:plan", pk=plan.pk)
 
 
 def task_list(request: HttpRequest, pk: int) -> HttpResponse:
@@ -86,12 +133,18 @@ def task_list(request: HttpRequest, pk: int) -> HttpResponse:
     items = tracking.tasks_with_progress(tasks.distinct())
     if status in tracking.Status.LABELS:
         items = [i for i in items if i.status == status]
-    return render(request, "plans/tasks.html", {
-        "plan": plan, "items": items, "labels": tracking.Status.LABELS,
-        "departments": Department.objects.filter(tasks__plan=plan).distinct(),
-        "leaders": Leader.objects.filter(tasks__plan=plan).distinct(),
-        "f": {"department": dept, "leader": leader, "status": status},
-    })
+    return render(
+        request,
+        "plans/tasks.html",
+        {
+            "plan": plan,
+            "items": items,
+            "labels": tracking.Status.LABELS,
+            "departments": Department.objects.filter(tasks__plan=plan).distinct(),
+            "leaders": Leader.objects.filter(tasks__plan=plan).distinct(),
+            "f": {"department": dept, "leader": leader, "status": status},
+        },
+    )
 
 
 def my_tasks(request: HttpRequest) -> HttpResponse:
@@ -106,10 +159,21 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     year = timezone.localdate().year
     tasks = Task.objects.active().mine(user).filter(plan__year__gte=year - 1)
     items = tracking.tasks_with_progress(tasks)
-    who = user.leader.name if user.role == "leader" and user.leader_id else (
-        user.department.name if user.department_id else user.display_name)
-    return render(request, "plans/mine.html", {"items": items, "who": who, "labels": tracking.Status.LABELS,
-                                               "counts": tracking.status_counts(items)})
+    who = (
+        user.leader.name
+        if user.role == "leader" and user.leader_id
+        else (user.department.name if user.department_id else user.display_name)
+    )
+    return render(
+        request,
+        "plans/mine.html",
+        {
+            "items": items,
+            "who": who,
+            "labels": tracking.Status.LABELS,
+            "counts": tracking.status_counts(items),
+        },
+    )
 
 
 def by_department(request: HttpRequest, pk: int) -> HttpResponse:
@@ -118,15 +182,24 @@ def by_department(request: HttpRequest, pk: int) -> HttpResponse:
     rows: dict[int, dict] = {}
     for item in items:
         for td in item.task.taskdepartment_set.all():
-            row = rows.setdefault(td.department_id, {"department": td.department, "total": 0, "lead": 0,
-                                                     **{s: 0 for s in tracking.Status.ORDER}, "late": 0})
+            row = rows.setdefault(
+                td.department_id,
+                {
+                    "department": td.department,
+                    "total": 0,
+                    "lead": 0,
+                    **{s: 0 for s in tracking.Status.ORDER},
+                    "late": 0,
+                },
+            )
             row["total"] += 1
             row["lead"] += td.is_lead
             row[item.status] += 1
             row["late"] += item.late
     ordered = sorted(rows.values(), key=lambda r: (r["department"].order, r["department"].name))
-    return render(request, "plans/by_department.html", {"plan": plan, "rows": ordered,
-                                                        "labels": tracking.Status.LABELS})
+    return render(
+        request, "plans/by_department.html", {"plan": plan, "rows": ordered, "labels": tracking.Status.LABELS}
+    )
 
 
 def by_county(request: HttpRequest, pk: int) -> HttpResponse:
@@ -136,16 +209,25 @@ def by_county(request: HttpRequest, pk: int) -> HttpResponse:
     area = tracking.plan_area(plan)
     counties = OrgUnit.objects.none()
     if area is not None:
-        counties = scope.readable_orgunits(request.user, OrgUnit.objects.filter(
-            path__startswith=area.path, level=Level.COUNTY))
+        counties = scope.readable_orgunits(
+            request.user, OrgUnit.objects.filter(path__startswith=area.path, level=Level.COUNTY)
+        )
     if not scope.reads_whole_plan(request.user) and request.user.org_unit_id:
         # An institution user belongs to one county: show that county's part only.
         own = request.user.org_unit
-        counties = OrgUnit.objects.filter(level=Level.COUNTY, path__in=scope.ancestor_paths(own.path)) \
-            if own.level > Level.COUNTY else counties
+        counties = (
+            OrgUnit.objects.filter(level=Level.COUNTY, path__in=scope.ancestor_paths(own.path))
+            if own.level > Level.COUNTY
+            else counties
+        )
     visible = _visible_units(request.user)
-    targets = Target.objects.for_user(request.user).filter(plan=plan).active().filter(
-        scope__in=[Scope.COUNTY, Scope.TOWNSHIP, Scope.UNIT]).select_related("indicator", "org_unit", "plan", "task")
+    targets = (
+        Target.objects.for_user(request.user)
+        .filter(plan=plan)
+        .active()
+        .filter(scope__in=[Scope.COUNTY, Scope.TOWNSHIP, Scope.UNIT])
+        .select_related("indicator", "org_unit", "plan", "task")
+    )
     progress_list = [tracking.target_progress(t, visible_units=None) for t in targets]
     counties = list(counties)
     blocks = []
@@ -157,22 +239,53 @@ def by_county(request: HttpRequest, pk: int) -> HttpResponse:
                 if t.org_unit_id and county.contains(t.org_unit):
                     rows.append({"tp": tp, "actual": tp.actual, "met": tp.met, "failing": [], "units": []})
                 continue
-            units = [u for u in tp.units if county.contains(u.org_unit)
-                     and (visible is None or u.org_unit.pk in visible)]
+            units = [
+                u
+                for u in tp.units
+                if county.contains(u.org_unit) and (visible is None or u.org_unit.pk in visible)
+            ]
             if t.scope == Scope.COUNTY:
                 unit = next((u for u in units if u.org_unit.pk == county.pk), None)
-                rows.append({"tp": tp, "actual": unit.actual if unit else None, "met": unit.met if unit else None,
-                             "failing": [], "units": []})
+                rows.append(
+                    {
+                        "tp": tp,
+                        "actual": unit.actual if unit else None,
+                        "met": unit.met if unit else None,
+                        "failing": [],
+                        "units": [],
+                    }
+                )
             else:
                 failing = [u for u in units if u.met is not True]
-                rows.append({"tp": tp, "actual": None, "met": (not failing) if units else None,
-                             "failing": failing, "units": units})
-        items = SupervisionItem.objects.for_user(request.user).filter(
-            plan=plan, assignee_org__path__startswith=county.path).exclude(stage="closed").count()
-        blocks.append({"county": county, "rows": rows, "open_items": items,
-                       "failing": sum(1 for r in rows if r["met"] is False)})
-    return render(request, "plans/by_county.html", {"plan": plan, "blocks": blocks,
-                                                    "whole": scope.reads_whole_plan(request.user)})
+                rows.append(
+                    {
+                        "tp": tp,
+                        "actual": None,
+                        "met": (not failing) if units else None,
+                        "failing": failing,
+                        "units": units,
+                        "met_count": len(units) - len(failing),
+                    }
+                )
+        items = (
+            SupervisionItem.objects.for_user(request.user)
+            .filter(plan=plan, assignee_org__path__startswith=county.path)
+            .exclude(stage="closed")
+            .count()
+        )
+        blocks.append(
+            {
+                "county": county,
+                "rows": rows,
+                "open_items": items,
+                "failing": sum(1 for r in rows if r["met"] is False),
+            }
+        )
+    return render(
+        request,
+        "plans/by_county.html",
+        {"plan": plan, "blocks": blocks, "whole": scope.reads_whole_plan(request.user)},
+    )
 
 
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -185,21 +298,45 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         # A county/institution user sees the targets of its subtree, with its own units' results.
         tp = None
-        readable = Target.objects.for_user(request.user).filter(task=task).select_related(
-            "indicator", "org_unit", "plan")
-        targets = [tracking.target_progress(t, visible_units=visible) for t in readable]
+        readable = (
+            Target.objects.for_user(request.user)
+            .filter(task=task)
+            .select_related("indicator", "org_unit", "plan")
+        )
+        targets = [
+            tracking.target_progress(t, visible_units=visible, viewer_unit=request.user.org_unit)
+            for t in readable
+        ]
     can_change = scope.can_change_task(request.user, task)
     today = timezone.localdate()
     period_choices = [(c, periods.label(c)) for c in tracking.report_periods(task.plan, today)]
     form = ReportForm(periods=period_choices) if can_change and task.active else None
-    reports = task.reports.select_related("reported_by", "department").prefetch_related("attachments") if whole else []
-    items = SupervisionItem.objects.for_user(request.user).filter(task=task).select_related(
-        "assignee_department", "assignee_org")
-    return render(request, "plans/task.html", {
-        "task": task, "tp": tp, "targets": targets, "reports": reports, "form": form, "can_change": can_change,
-        "whole": whole, "items": items, "can_raise": scope.can_raise_supervision(request.user),
-        "labels": tracking.Status.LABELS,
-    })
+    reports = (
+        task.reports.select_related("reported_by", "department").prefetch_related("attachments")
+        if whole
+        else []
+    )
+    items = (
+        SupervisionItem.objects.for_user(request.user)
+        .filter(task=task)
+        .select_related("assignee_department", "assignee_org")
+    )
+    return render(
+        request,
+        "plans/task.html",
+        {
+            "task": task,
+            "tp": tp,
+            "targets": targets,
+            "reports": reports,
+            "form": form,
+            "can_change": can_change,
+            "whole": whole,
+            "items": items,
+            "can_raise": scope.can_raise_supervision(request.user),
+            "labels": tracking.Status.LABELS,
+        },
+    )
 
 
 @require_POST
@@ -212,9 +349,14 @@ def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReportForm(request.POST, request.FILES, periods=choices)
     if form.is_valid():
         try:
-            progress.submit_report(request.user, task, period_code=form.cleaned_data["period_code"],
-                                   percent=form.cleaned_data["percent"], text=form.cleaned_data["text"],
-                                   files=form.cleaned_data["attachments"])
+            progress.submit_report(
+                request.user,
+                task,
+                period_code=form.cleaned_data["period_code"],
+                percent=form.cleaned_data["percent"],
+                text=form.cleaned_data["text"],
+                files=form.cleaned_data["attachments"],
+            )
         except progress.ProgressError as exc:
             messages.error(request, str(exc))
         else:
@@ -244,8 +386,10 @@ def target_actual(request: HttpRequest, pk: int) -> HttpResponse:
 
 def attachment(request: HttpRequest, pk: int) -> FileResponse:
     att = get_object_or_404(ProgressAttachment.objects.select_related("report__task"), pk=pk)
-    if not scope.reads_whole_plan(request.user) or not Task.objects.for_user(request.user).filter(
-            pk=att.report.task_id).exists():
+    if (
+        not scope.reads_whole_plan(request.user)
+        or not Task.objects.for_user(request.user).filter(pk=att.report.task_id).exists()
+    ):
         raise Http404("附件不存在")
     try:
         handle = att.file.open("rb")
@@ -257,7 +401,9 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     data = exports.plan_xlsx(plan, tracking.tasks_with_progress(plan.tasks.active()))
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = exports.disposition(f"{plan.title}_进度.xlsx")
     return response
 
@@ -265,7 +411,8 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 def export_docx(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     data = exports.plan_docx(plan, tracking.tasks_with_progress(plan.tasks.active()))
-    response = HttpResponse(data,
-                            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
     response["Content-Disposition"] = exports.disposition(f"{plan.title}_进度.docx")
     return response

@@ -62,8 +62,15 @@ def _extract_facts(text: str, kind: str) -> tuple[list[Fact], list[Defect]]:
                 if isinstance(d, Defect):
                     extra.append(d)
                 elif isinstance(d, dict):
-                    extra.append(Defect(d.get("type", "malformed_number"), d.get("text", ""), d.get("note", ""),
-                                        d.get("start", 0), d.get("end", 0)))
+                    extra.append(
+                        Defect(
+                            d.get("type", "malformed_number"),
+                            d.get("text", ""),
+                            d.get("note", ""),
+                            d.get("start", 0),
+                            d.get("end", 0),
+                        )
+                    )
         except Exception:  # noqa: BLE001
             log.exception("malformed_numbers failed")
     return found, extra
@@ -79,16 +86,16 @@ def _link(facts: list[Fact], text: str, lexicon: Lexicon) -> None:
             # The words just before the figure, back to the start of its sentence.
             a = max(0, f.start - 40)
             window = text[a : f.start]
-            cut = None
-            for cut in _CLAUSE_BACK.finditer(window):
-                pass
-            if cut is not None:
-                window = window[cut.end() :]
+            ends = [m.end() for m in _CLAUSE_BACK.finditer(window)]
+            if ends:
+                window = window[ends[-1] :]
             code = lexicon.link(window + text[f.start : f.end])
         f.code = code
 
 
-def analyze(text: str | Document, *, lexicon: Lexicon | None = None, doc: str | Document | None = None) -> Analysis:
+def analyze(
+    text: str | Document, *, lexicon: Lexicon | None = None, doc: str | Document | None = None
+) -> Analysis:
     """Analyse a document text (or a read Document) into the annotation format.
 
     `doc` is the document name written into the result, or the Document `text` was read into.

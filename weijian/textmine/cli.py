@@ -72,22 +72,37 @@ def render_table(a: Analysis) -> str:
         f"章节（{len(a.sections)}）",
     ]
     if a.sections:
-        out += table([["  " * (s.level - 1) + s.num, str(s.level), s.title] for s in a.sections], ["编号", "层级", "标题"], [16, 4, 60])
+        out += table(
+            [["  " * (s.level - 1) + s.num, str(s.level), s.title] for s in a.sections],
+            ["编号", "层级", "标题"],
+            [16, 4, 60],
+        )
     out += ["", f"任务（{len(a.tasks)}）"]
     if a.tasks:
         rows = [
-            [t.num or "—", t.title, "、".join(t.leaders), "、".join(t.lead_departments), "、".join(t.departments), "、".join(t.partners)]
+            [
+                t.num or "—",
+                t.title,
+                "、".join(t.leaders),
+                "、".join(t.lead_departments),
+                "、".join(t.departments),
+                "、".join(t.partners),
+            ]
             for t in a.tasks
         ]
-        out += table(rows, ["编号", "任务", "责任领导", "牵头科室", "责任科室", "配合单位"], [12, 36, 20, 14, 24, 14])
+        out += table(
+            rows, ["编号", "任务", "责任领导", "牵头科室", "责任科室", "配合单位"], [12, 36, 20, 14, 24, 14]
+        )
     out += ["", f"数字（{len(a.facts)}）"]
     if a.facts:
-        rows = [
-            [f.text, _number(f.value), f.unit or "—", f.cmp, _ROLE.get(f.role, f.role) + {"up": "↑", "down": "↓"}.get(f.direction or "", ""),
-             f.indicator or "—", f.code or ""]
-            for f in a.facts
-        ]
-        out += table(rows, ["原文", "数值", "单位", "比较", "类别", "指标", "编码"], [18, 16, 8, 4, 6, 30, 12])
+        linked = any(f.code for f in a.facts)
+        rows = []
+        for f in a.facts:
+            role = _ROLE.get(f.role, f.role) + {"up": "↑", "down": "↓"}.get(f.direction or "", "")
+            row = [f.text, _number(f.value), f.unit or "—", f.cmp, role, f.indicator or "—"]
+            rows.append(row + [f.code or ""] if linked else row)
+        headers = ["原文", "数值", "单位", "比较", "类别", "指标"] + (["编码"] if linked else [])
+        out += table(rows, headers, [18, 16, 8, 4, 6, 30, 12][: len(headers)])
     out += ["", f"问题（{len(a.defects)}）"]
     if a.defects:
         rows = [[_DEFECT.get(d.type, d.type), d.text, d.note] for d in a.defects]
@@ -96,13 +111,15 @@ def render_table(a: Analysis) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="weijian extract", description="读取工作要点/工作总结，提取章节、任务、数字和问题。")
+    parser = argparse.ArgumentParser(
+        prog="weijian extract", description="读取工作要点/工作总结，提取章节、任务、数字和问题。"
+    )
     parser.add_argument("file", metavar="FILE", help="文稿（.txt、.docx、.pdf），“-” 表示从标准输入读取")
     parser.add_argument("--format", choices=("json", "table"), default="json", help="输出格式（默认 json）")
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     try:
         if args.file == "-":
-            doc = read(sys.stdin.buffer.read(), name="stdin")
+            doc = read(sys.stdin.buffer.read(), name="标准输入")
         else:
             doc = read(args.file)
     except ReadError as exc:

@@ -68,7 +68,7 @@ _units("星期", "个星期")
 _MEASURES = (
     "个 人 人次 人日 例 例次 名 位 家 家次 所 张 床 项 件 份 次 场 场次 期 批 批次 类 种 病种 条 户 户次 对 台 "
     "台次 套 部 篇 则 本 册 轮 起 支 队 组 处 单 间 管 层 栋 幢 座 辆 艘 架 架次 枚 剂 剂次 针 盒 瓶 袋 片 粒 "
-    "头 只 双 株 棵 根 首 章 节 课 堂 方面 区 县 乡 镇 村 乡镇 街道 省 市 分 折 成 打 单位 床日 车次 "
+    "只 双 株 棵 根 首 章 节 课 堂 方面 区 县 乡 镇 村 乡镇 街道 省 市 分 折 成 打 单位 床日 车次 "
     "人份 张床 余人 万人"
 ).split()
 for _c in _MEASURES:
@@ -109,8 +109,9 @@ def _unit_alternation() -> str:
 
 # --------------------------------------------------------------------------- the one pattern
 
-_CN = f"[{NUMERAL_CHARS}]"
-_AR = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?:[eE][+-]?\d+(?![A-Za-z\d]))?"
+# 千 before 米/克/瓦/卡 is the unit's prefix (12千米 is 12 千米), not a place value.
+_CN = "(?:[" + NUMERAL_CHARS.replace("千", "") + "]|千(?![米克瓦卡]))"
+_AR = r"(?:(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|(?<![\d.])\.\d+)(?:[eE][+-]?\d+(?![A-Za-z\d]))?"
 _ATOM = f"(?:{_AR}|{_CN})"
 _JOIN = f"(?:[ \\t]*点[ \\t]*|个(?=[万亿])|[ \\t]+(?={_CN})|(?<=[{NUMERAL_CHARS}])[ \\t]+(?=\\d))"
 _NUMERAL = f"{_ATOM}(?:{_JOIN}?{_ATOM})*"
@@ -171,28 +172,29 @@ _SECTION_AFTER = set("、.．)）")
 
 _CMP_LEFT = [
     (re.compile(r"(?:不少于|不低于|不小于|至少|最少|起码|达到或超过)$"), ">="),
-    (re.compile(r"(?:不超过|不高于|不大于|不多于|最多|最高|上限|封顶|控制在|最长)[^，。；,;]{0,6}$"), "<="),
+    (re.compile(r"(?:不超过|不高于|不大于|不多于|最多(?!时)|最高|上限|封顶|控制在|最长)[^，。；,;时]{0,6}$"), "<="),
     (re.compile(r"(?:逾|超过|超|多于|高于|大于)$"), ">"),
     (re.compile(r"(?:低于|不足|不到|少于|小于|未满|不满)$"), "<"),
-    (re.compile(r"(?:约|大约|近|将近|接近|约为|大概|估计)$"), "~"),
+    (re.compile(r"(?:(?<![签节预制公条契合婚邀相特履守违])约|大约|(?<![最附邻接就])近|将近|接近|约为|大概|估计)$"), "~"),
 ]
 _CMP_TAIL = {"以上": ">=", "及以上": ">=", "以下": "<=", "及以下": "<=", "以内": "<=", "之内": "<=", "内": "<=",
              "多": ">", "余": ">", "强": ">", "左右": "~", "上下": "~"}
 _CHANGE_VERB = re.compile(
     r"(?P<verb>增长|增加|提高|上升|提升|增幅|涨幅|下降|减少|降低|降幅|回落|减|降|增|多|少)"
-    r"(?:了|幅度|率)?(?:为|达到|达)?[份个]?[ \t]*$"
+    r"(?:了|幅度)?(?:为|达到|达)?[份个]?[ \t]*$"
 )
+_CHANGE_OBJECT = re.compile(r"(增加|减少|降低|节约|节省|下降|提高|增长)(?![率幅速])[^\d，。；,;到至为达：:]{1,10}$")
 _CHANGE_NOT = re.compile(r"(?:新增|新|增设|增补|减免)$")
 _UP_VERBS = ("增", "提", "上", "涨", "多")
 _SHARE = re.compile(r"占")
 _TARGET_MARKS = re.compile(
-    r"力争|确保|力求|计划|预计|可获|要占|要达|要求|目标|争取到|争取在|到20\d\d年|将达到|将实现|达到以下|不低于|不少于"
+    r"力争|确保|力求|计划(?!生育|免疫)|预计|可获|要占|要达|要求|目标(?:是|为|任务是)|争取到|争取在|到20\d\d年|将达到|将实现"
 )
-_EXISTING = re.compile(r"已|在建|目前|现有|原有|继续|现已|建成的")
+_EXISTING = re.compile(r"已建成|已有|已经|目前已|现已|现有|原有|在建|继续加强|继续办好")
 _FUTURE_HEADING = re.compile(
     r"(?:^|[。\n]\s*)(?:[一二三四五六七八九十]+、|\d+[.、]|（[一二三四五六七八九十]+）)?[ \t]*"
     r"(?:(?:20\d\d[ \t]*年|明年)[^。，,；;\n]{0,14}?(?:工作|任务)?(?:计划|打算|思路|安排|重点|要点|目标)"
-    r"|下一步(?:工作)?(?:计划|打算|安排|思路|重点)?[:：]?(?=\s|$))",
+    r"|下一步(?:工作)?(?:计划|打算|安排|思路|重点)?)[:：]?(?=[ \t\u3000]|$|\n)",
     re.M,
 )
 _CLAUSE_DELIMS = set("，。；！？,;!?\n：:")
@@ -271,7 +273,7 @@ class _Doc:
         if kind != "plan":
             for m in _FUTURE_HEADING.finditer(self.t):
                 # A title such as “2018年总结及2019年工作要点” at the very top is not the plan part.
-                if m.start() > 200 or kind == "mixed" and m.start() > 0:
+                if m.start() > 200:
                     self.future_from = m.start()
                     break
 
@@ -292,7 +294,11 @@ def _left_cmp(t: str, start: int) -> str:
     return "="
 
 
-def _role(d: _Doc, start: int, end: int, prev: dict | None) -> tuple[str, str | None]:
+_PLACE_UNITS = {"区", "县", "市", "镇", "乡", "村", "乡镇", "街道", "省"}
+_NOW = re.compile(r"实际|目前|现[^代在行]|已")
+
+
+def _role(d: _Doc, start: int, end: int, unit: str, prev: dict | None) -> tuple[str, str | None]:
     t = d.t
     c0 = _clause_start(t, start, _CLAUSE_DELIMS | set("、"), 40)
     left = t[c0:start]
@@ -310,14 +316,24 @@ def _role(d: _Doc, start: int, end: int, prev: dict | None) -> tuple[str, str | 
             role, direction = "change", ("up" if verb.startswith(_UP_VERBS) else "down")
     elif prev is not None and t[prev["end"] : start].strip(" \t") in ("、", "和", "及", ",", "，"):
         role, direction = prev["role"], prev["direction"]
+    if role == "actual":
+        mo = _CHANGE_OBJECT.search(left)
+        if mo and not _CHANGE_NOT.search(left[: mo.start() + 1]):
+            role, direction = "change", ("up" if mo.group(1).startswith(_UP_VERBS) else "down")
     if role == "actual" and _SHARE.search(left):
         role = "share"
     plan_zone = d.kind == "plan" or start >= d.future_from
     if plan_zone:
+        wide = t[_clause_start(t, start, _CLAUSE_DELIMS, 60) : start]
         ce = _clause_end(t, end, _CLAUSE_DELIMS, 12)
-        if not _EXISTING.search(left) and not _EXISTING.search(t[end:ce]):
+        existing = (
+            _EXISTING.search(wide) or _EXISTING.search(t[end:ce])
+            # 全市10个县, 梅列、三元两区: the figure describes what exists, it is not a goal
+            or re.search(r"(?:全市|全区|全县|全省|全镇)[ \t]*$", left) or (unit in _PLACE_UNITS and re.search(r"、[\u4e00-\u9fff]{1,4}$", wide))
+        )
+        if not existing:
             role, direction = "target", None
-    elif _TARGET_MARKS.search(sentence_left):
+    elif _TARGET_MARKS.search(sentence_left) and not _NOW.search(t[_clause_start(t, start, _CLAUSE_DELIMS, 60) : start]):
         role, direction = "target", None
     return role, direction
 
@@ -340,7 +356,7 @@ def _indicator(t: str, start: int, end: int, unit: str) -> str:
 
 def _emit(d: _Doc, out: list[Fact], start: int, end: int, value: float, unit: str, cmp_: str,
           prev: dict | None) -> dict:
-    role, direction = _role(d, start, end, prev)
+    role, direction = _role(d, start, end, unit, prev)
     f = Fact(
         text=d.raw[start:end], value=float(value), unit=unit, cmp=cmp_, role=role, direction=direction,
         indicator=_indicator(d.t, start, end, unit), start=start, end=end,
@@ -393,6 +409,10 @@ def extract_facts(text: str, *, kind: str = "summary") -> list[Fact]:
             got = _judge(d, m)
         except (ValueError, OverflowError, ZeroDivisionError):  # pragma: no cover - defensive
             got = None
+        if got == "retry":
+            # 队伍57支: a word character (伍) was taken for a numeral; read again one character on.
+            pos = m.start() + 1
+            continue
         if not got:
             continue
         new_pos = got.pop()
@@ -401,10 +421,42 @@ def extract_facts(text: str, *, kind: str = "summary") -> list[Fact]:
         for start, end, value, unit, cmp_ in got:
             if 0 <= start < end <= n and value == value and abs(value) != float("inf"):
                 prev = _emit(d, out, start, end, value, unit, cmp_, prev)
+    _share_list_context(t, out)
     return out
 
 
-def _judge(d: _Doc, m: re.Match) -> list | None:
+_LIST_JOIN = re.compile(r"^[ \t]*(?:、|和|及|与|,|，)[ \t]*$")
+
+
+def _share_list_context(t: str, facts: list[Fact]) -> None:
+    """Figures listed together share what is said once for the list:
+    分别要占到15%、10%以上 (以上 covers both); 不少于20个专业250个病种 (不少于 covers both)."""
+    for i in range(1, len(facts)):
+        a, b = facts[i - 1], facts[i]
+        between = t[a.end : b.start]
+        if b.cmp == "=" and a.cmp in (">=", "<=") and a.unit != b.unit or b.cmp != "=" or a.cmp == "=":
+            pass
+        elif len(between) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]{1,4}", between) and not _CHANGE_VERB.search(between):
+            left = t[_clause_start(t, a.start, _CLAUSE_DELIMS, 20) : a.start]
+            if any(rx.search(left.rstrip(" \t")) for rx, _ in _CMP_LEFT):
+                b.cmp = a.cmp  # 不少于20个专业250个病种
+    # a closing 以上/以下 on the last figure of a 分别 list covers the earlier ones
+    i = 0
+    while i < len(facts):
+        j = i
+        while j + 1 < len(facts) and _LIST_JOIN.match(t[facts[j].end : facts[j + 1].start]):
+            j += 1
+        if j > i:
+            last = facts[j]
+            clause = t[_clause_start(t, facts[i].start, _CLAUSE_DELIMS, 40) : facts[i].start]
+            if last.cmp in (">=", "<=") and last.text.endswith(("以上", "以下", "以内")) and "分别" in clause:
+                for f in facts[i:j]:
+                    if f.cmp == "=" and f.unit == last.unit:
+                        f.cmp = last.cmp
+        i = j + 1
+
+
+def _judge(d: _Doc, m: re.Match) -> list | str | None:
     """Decide whether one pattern match is a quantity; returns [(start, end, value, unit, cmp)..., next_pos]."""
     t = d.t
     n = len(t)
@@ -413,8 +465,6 @@ def _judge(d: _Doc, m: re.Match) -> list | None:
     num_start = m.start("fden") if m.group("fden") else m.start("num")
     if d.excluded[num_start]:
         return None
-    before = t[start - 1] if start > 0 else ""
-    before2 = t[max(0, start - 2) : start]
     unit_s = m.group("unit")
     tail = m.group("tail") or ""
     approx = m.group("approx") or ""
@@ -424,7 +474,7 @@ def _judge(d: _Doc, m: re.Match) -> list | None:
     if m.group("fden"):
         fr = parse_fraction(t[m.start("fden") : m.end("fnum")])
         if fr is None:
-            return None
+            return "retry"
         value, unit = fr
         if sign:
             value = -value
@@ -446,7 +496,7 @@ def _judge(d: _Doc, m: re.Match) -> list | None:
     if num2 is not None:
         v1, v2 = _value_of(num), _value_of(num2)
         if v1 is None or v2 is None:
-            return _single(d, m, num_override=True)
+            return _single(d, m, num_override=True) if v1 is not None else ("retry" if num[0] in NUMERAL_CHARS else None)
         unit = _fact_unit(unit_s or u1)
         if _is_year(v1, num) or _is_year(v2, num2) or unit in _DATE_UNITS or unit == "年" and (v1 > 100):
             return None
@@ -477,12 +527,12 @@ def _after_is_boundary(t: str, i: int) -> bool:
 
 
 def _is_code_context(t: str, start: int, end: int) -> bool:
-    b = t[start - 1] if start else ""
-    a = t[end] if end < len(t) else ""
-    return (b.isascii() and b.isalpha()) or (a.isascii() and a.isalpha()) or b in "#№" or a in "#"
+    b = t[start - 1] if start else " "
+    a = t[end] if end < len(t) else " "
+    return (b.isascii() and b.isalpha()) or (a.isascii() and a.isalpha()) or b in "#№" or a == "#"
 
 
-def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | None:
+def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | str | None:
     t = d.t
     n = len(t)
     start = m.start()
@@ -502,7 +552,7 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | None:
         end = m.end()
 
     # A trailing 两 after a numeral is the weight unit: 三十两, 二两 (but 一两个 is “one or two”).
-    if num.endswith("两") and len(num) > 1 and not unit_s and not approx and not mag:
+    if num.endswith("两") and len(num) > 1 and num.strip("两 \t") and not unit_s and not approx and not mag:
         nxt = t[num_end] if num_end < n else ""
         if not _UNIT_RX_AT(t, num_end):
             num = num[:-1].rstrip(" \t")
@@ -514,31 +564,49 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | None:
 
     value = _value_of(num)
     if value is None:
-        return None
+        return "retry" if num[0] in NUMERAL_CHARS and len(num) > 1 else None
     unit = _fact_unit(unit_s) if unit_s != "两" else "两"
-    before = t[start - 1] if start > 0 else ""
+    before = t[start - 1] if start > 0 else "\n"
     after_i = end
-    after = t[after_i] if after_i < n else ""
+    after = t[after_i] if after_i < n else "\n"
     is_cn = not any(c.isdigit() for c in num)
+    if is_cn and unit_s == "分" and set(num) & _FINANCIAL:
+        unit = "分"
     one = is_cn and num.strip() in ("一", "壹", "幺")
 
+    whole_text = start == 0 and end >= n
+    # Money in jiao and fen written in financial numerals: 肆角叁分, 壹分, 负壹角.
+    if is_cn and set(num) & _FINANCIAL and re.match("[角毛分]", t[num_end : num_end + 1]):
+        sm = _STANDALONE_JIAO.match(t, num_start)
+        if sm:
+            j = parse_number(sm.group("jiao")) if sm.group("jiao") else 0.0
+            fs = sm.group("fen") or sm.group("fen2")
+            f = parse_number(fs) if fs else 0.0
+            if j is not None and f is not None and j < 10 and f < 100:
+                v = round(j / 10 + f / 100, 10)
+                return [(start, sm.end(), -v if sign else v, "元", "="), sm.end()]
+    # A lone financial numeral is an ordinary word (登陆部队, 拾起, 队伍) unless money follows.
+    if len(num.strip()) == 1 and num.strip() in _FINANCIAL and not whole_text:
+        if unit not in ("元", "美元", "港元", "日元", "台币") and not unit_s in ("元整", "圆整", "圆"):
+            return None
     # Codes and names: B12, 5G, COVID-19, A2021..., 12320热线 (bare number glued to a word).
     if _is_code_context(t, num_start, num_end if not unit_s else end):
-        if not (unit_s and unit_s.isascii() and unit_s.isalpha()):
+        # CRRT46台 counts machines; B12, 5G, COVID-19 are names
+        if not (unit_s and (unit_s.isascii() and unit_s.isalpha() or not before.isascii() or not unit_s.isascii())):
             return None
-    if before == "." or (num_end < n and t[num_end] == "." and num_end + 1 < n and t[num_end + 1].isdigit()):
+    if (before == "." and start >= 2 and t[start - 2].isdigit()) or (num_end < n and t[num_end] == "." and num_end + 1 < n and t[num_end + 1].isdigit()):
         return None
     if not is_cn and re.match(r"0\d", num.replace(" ", "")) and "." not in num:
         return None  # 0313, 012: codes, not counts
     # Ordinals and compounds: 第二届, 初一, 周三, 之一, 其二, 十三届四次全会.
-    if before in "第初届" or before2_in(t, start, ("星期", "礼拜", "周")) and is_cn and not unit_s:
+    if before in "第初" or before2_in(t, start, ("星期", "礼拜", "周")) and is_cn and not unit_s:
         return None
     if before == "前" and not (unit in ("名", "位", "") and _after_is_boundary(t, end) or t.startswith("的", end)):
         return None
     if one and before in _ONE_COMPOUND_BEFORE:
         return None
     # Enumerators and section numbers: 一是, 二是; 一、 （三） 1. at the start of a line or item.
-    if is_cn and not unit_s and t.startswith(("是", "要", "则", "来"), num_end):
+    if is_cn and not unit_s and re.match(r"[ \t]*[是要则来]", t[num_end : num_end + 3]):
         return None
     if not unit_s and not mag and not approx and num_end < n and t[num_end] in _SECTION_AFTER:
         j = num_start - 1
@@ -556,6 +624,14 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | None:
     if unit in _DATE_UNITS and unit_s in ("月", "日") and value.is_integer() and value <= 31:
         if unit_s == "日" and not (tail in ("内", "以内")):
             return None
+    if unit_s == "日" and not tail and not _after_is_boundary(t, end):
+        return None  # 百日大会战
+    if unit == "周" and t.startswith("年", end):
+        return None  # 360周年: an anniversary
+    if unit == "年" and re.match(r"[ \t]*[（(][ \t]*(?:19|20)\d\d", t[end : end + 8]):
+        return None  # 提升工程三年（2018-2020年）: the name of a programme
+    if is_cn and unit == "期" and after and "\u4e00" <= after <= "\u9fff":
+        return None  # 二期主体: a phase, not a count
         if unit_s == "月":
             return None
     if unit_s == "号":
@@ -566,27 +642,30 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | None:
         if unit not in ("折",) and (len(core) < 3 or "两" in core):
             return None
     # A Chinese numeral glued into a word: 四川, 一切, 三医联动, 十八大, 六大中心, 五星.
-    if is_cn and not mag:
+    has_mag = any(c in CN_BIG_UNITS for c in num) and len(num.strip()) > 1
+    if is_cn and not mag and not (has_mag and not unit_s and _after_is_boundary(t, end)):
         if not unit_s:
             if one and t.startswith(tuple(_ARTICLE_ONE_FOLLOWERS), num_end):
                 return None
-            if not (_after_is_boundary(t, end) and (start == 0 or before in _BOUNDARY_BEFORE or before in _OPEN_QUOTES)):
+            composite = len(num.strip()) > 1 and (re.search("[十拾百佰千仟万亿点]", num) or _digit_by_digit(num))
+            if not (_after_is_boundary(t, end) and (composite or before in _BOUNDARY_BEFORE or before in _OPEN_QUOTES)):
                 return None
-            if num.strip() in ("两", "兩") or (one and before not in _BOUNDARY_BEFORE and start != 0):
+            if (num.strip() in ("两", "兩") and not whole_text) or (one and before not in _BOUNDARY_BEFORE and start != 0):
                 return None
         else:
             # 一批, 一项重要任务, 二次供水: an article or a compound, unless it stands alone or counts a
             # frequency (每季度开展一次).
             soft = one or (num.strip() in ("二", "一") and unit == "次")
             if soft and unit not in _PHYSICAL:
-                if not (_after_is_boundary(t, end) or (after and (after in NUMERAL_CHARS or after.isdigit()))):
+                if not ((_after_is_boundary(t, end) and not t.startswith("的", end)) or (after and (after in NUMERAL_CHARS or after.isdigit()))):
                     c0 = _clause_start(t, start, _CLAUSE_DELIMS, 30)
                     if not (unit == "次" and "每" in t[c0:start]):
                         return None
             if unit == "分" and not _after_is_boundary(t, end):
                 return None  # 十分重视
-            if unit == "元" and after in "区县市镇乡村路街":
-                return None  # 三元区
+            if unit == "元" and len(num.strip()) == 1 and not _after_is_boundary(t, end):
+                if not re.match(f"零?[{NUMERAL_CHARS}]+[角毛分]", t[end : end + 6]):
+                    return None  # 三元区, 梅列、三元两区: a place name
             if before == "届" or (unit == "次" and t.startswith(("全会", "会议"), end)):
                 return None
     if is_cn and one and not unit_s and not mag and before in "未没无":
@@ -609,8 +688,10 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | None:
         if after and "\u4e00" <= after <= "\u9fff" and not tail and after not in "这那和与及或而":
             return None
     # Ratios 5:4:1 are excluded spans; a bare number right before a colon and digit likewise.
-    if after in ":：" and after_i + 1 < n and t[after_i + 1].isdigit():
+    if after in ":：+" and after_i + 1 < n and t[after_i + 1].isdigit():
         return None
+    if before == "+" and start >= 2 and t[start - 2].isdigit():
+        return None  # 351+180: a formula or a code
 
     # ---- the value
     mult = 1.0
@@ -654,16 +735,6 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | None:
         value, end2 = _money_tail(t, end - len(tail), value)
         if end2 > end - len(tail):
             end = end2
-    # Standalone jiao/fen in financial numerals: 肆角叁分, 壹分.
-    if not unit_s and is_cn and set(num) & _FINANCIAL and t.startswith(("角", "毛", "分"), num_end):
-        sm = _STANDALONE_JIAO.match(t, num_start)
-        if sm:
-            j = parse_number(sm.group("jiao")) if sm.group("jiao") else 0.0
-            f = parse_number(sm.group("fen") or sm.group("fen2")) if (sm.group("fen") or sm.group("fen2")) else 0.0
-            if j is not None and f is not None:
-                value = (j / 10 + f / 100) * (-1 if sign else 1)
-                unit, end = "元", sm.end()
-
     # ---- comparator and span
     if tail and tail not in _CMP_TAIL:
         end -= len(tail)

@@ -23,7 +23,12 @@ _SUMMARY_INTRO = re.compile(r"(?:成效|成绩|做法|总结|情况|进展)(?:�
 _YEAR_TITLE = re.compile(rf"((?:19|20)\d{{2}})\s*年度?[^。\n；;]{{0,40}}?(?:{_PLAN_TITLE}|{_SUMMARY_TITLE})")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d)")
 
-_LEVELS = {"市": ("全市", "我市", "本市"), "区": ("全区", "我区", "本区"), "县": ("全县", "我县", "本县"), "省": ("全省", "我省", "本省")}
+_LEVELS = {
+    "市": ("全市", "我市", "本市"),
+    "区": ("全区", "我区", "本区"),
+    "县": ("全县", "我县", "本县"),
+    "省": ("全省", "我省", "本省"),
+}
 _ISSUER = re.compile(
     r"(?:(?<![\u4e00-\u9fff])|(?<=年)|(?<=年度))(?![年度])([\u4e00-\u9fff]{2,4}?[省市区县旗])"
     r"(?:卫生健康委员会|卫生和计划生育委员会|卫生计生委员会|卫生计生委|卫健委|卫生健康局|卫生计生局|卫生局|卫计局"
@@ -31,7 +36,9 @@ _ISSUER = re.compile(
     r"|卫生健康工作|卫生计生工作|卫生工作|卫健工作)"
 )
 # Characters that do not occur in the names of places (they make 在全市, 年我区, 按照区委 …).
-_NOT_IN_NAMES = set("我全本各该每年个从在对占致为之其和与及等是有了的向按照围绕通过根据确保适应设级地城县市区省")
+_NOT_IN_NAMES = set(
+    "我全本各该每年个从在对占致为之其和与及等是有了的向按照围绕通过根据确保适应设级地城县市区省"
+)
 
 
 def detect_kind(text: str) -> str:
@@ -89,11 +96,17 @@ def detect_region(text: str) -> str | None:
     # written that way, so verbs and phrases that happen to precede 市 do not count.
     found = Counter(
         s
-        for s in re.findall(rf"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{{2}}){level}(?!委|政府|级|域|直|属|内|外|长|民|场)", text)
+        for s in re.findall(
+            rf"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{{2}}){level}(?!委|政府|级|域|直|属|内|外|长|民|场)", text
+        )
         if not _NOT_IN_NAMES.intersection(s)
     )
     scored = sorted(
-        ((text.count(s), s) for s, n in found.items() if n >= 2 and text.count(s + level) >= 0.3 * text.count(s)),
+        (
+            (text.count(s), s)
+            for s, n in found.items()
+            if n >= 2 and text.count(s + level) >= 0.3 * text.count(s)
+        ),
         reverse=True,
     )
     if not scored:

@@ -19,7 +19,7 @@ import math
 import re
 
 # One-to-one so offsets survive: full-width digits and signs to their ASCII twins.
-_HALF = str.maketrans("０１２３４５６７８９．，％－＋：／", "0123456789.,%-+:/")
+_HALF = str.maketrans("０１２３４５６７８９．％－＋：／", "0123456789.%-+:/")
 
 CN_DIGITS: dict[str, int] = {
     "零": 0, "〇": 0, "○": 0, "０": 0,
@@ -46,8 +46,16 @@ _SIGNS = ("负", "-", "−", "–")
 _SPACES = re.compile(r"[\s\u3000]+")
 
 
+# A full-width comma is a thousands separator only where the number shows it is one (full-width
+# digits around it, or more groups/decimals after it); elsewhere it is the Chinese comma: $20，300美元.
+_FW_THOUSANDS = re.compile(r"(?<=[０-９])，(?=[０-９])|(?<=\d)，(?=\d{3}(?:[.,，．]\d))")
+
+
 def to_halfwidth(s: str) -> str:
-    """Full-width digits, point, comma, %, minus and plus as ASCII; same length as `s`."""
+    """Full-width digits, point, %, minus and plus as ASCII, and a full-width comma that separates
+    thousands as `,`; same length as `s`, so offsets carry over."""
+    if "，" in s:
+        s = _FW_THOUSANDS.sub(",", s)
     return s.translate(_HALF)
 
 
@@ -63,7 +71,7 @@ def _tokens(s: str) -> list[tuple[str, float]] | None:
     i, n = 0, len(s)
     while i < n:
         c = s[i]
-        if c.isascii() and (c.isdigit() or c == "."):
+        if c.isascii() and (c.isdigit() or c == "."):  # also .5
             m = _ARABIC.match(s, i)
             if not m:
                 return None

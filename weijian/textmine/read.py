@@ -50,7 +50,12 @@ class Document:
         b = self._map(end, at_end=True) if end > start else a
         return a, max(a, b)
 
+    def __post_init__(self) -> None:
+        self._starts = [seg[0] for seg in self.segments]
+
     def _map(self, pos: int, *, at_end: bool) -> int:
+        if len(self._starts) != len(self.segments):  # segments replaced after construction
+            self._starts = [seg[0] for seg in self.segments]
         starts = self._starts
         i = bisect_right(starts, pos - 1 if at_end and pos > 0 else pos) - 1
         if i < 0:
@@ -63,21 +68,15 @@ class Document:
             return r0 + rl if off >= tl else r0 + min(off, rl)
         return r0 if off <= 0 else r0 + min(off, rl)
 
-    @property
-    def _starts(self) -> list[int]:
-        cache = getattr(self, "_starts_cache", None)
-        if cache is None or len(cache) != len(self.segments):
-            cache = [s[0] for s in self.segments]
-            object.__setattr__(self, "_starts_cache", cache)
-        return cache
-
 
 # --------------------------------------------------------------------------- normalisation
 
 # Full-width digits and signs become their ASCII twins; the length does not change, so the
 # position map is unaffected.
 _FULLWIDTH = {ord("０") + i: ord("0") + i for i in range(10)}
-_FULLWIDTH.update({ord(a): ord(b) for a, b in zip("％．＋－＝＜＞／﹪\u3000\u00a0", "%.+-=<>/% \x20", strict=True)})
+_FULLWIDTH.update(
+    {ord(a): ord(b) for a, b in zip("％．＋－＝＜＞／﹪\u3000\u00a0", "%.+-=<>/% \x20", strict=True)}
+)
 
 _CJK = "\u4e00-\u9fff"
 # Spaces a PDF or a careless typist put inside a figure: "4.5 %", "2018 年", "12 .5".
@@ -124,7 +123,12 @@ def _page_number_edits(text: str) -> tuple[list[tuple[int, int, str]], list[tupl
     split_figures: list[tuple[int, int, int]] = []
     for s, e, _ in best:
         edits.append((s, e, ""))
-        if s > 0 and text[s - 1].isdigit() and e < len(text) and (text[e].isdigit() or "\u4e00" <= text[e] <= "\u9fff"):
+        if (
+            s > 0
+            and text[s - 1].isdigit()
+            and e < len(text)
+            and (text[e].isdigit() or "\u4e00" <= text[e] <= "\u9fff")
+        ):
             a = s
             while a > 0 and (text[a - 1].isdigit() or text[a - 1] == "."):
                 a -= 1
@@ -136,7 +140,9 @@ def normalise(text: str) -> Document:
     """Normalise `text` for analysis; the returned Document maps every position back to `text`."""
     raw = text
     text = text.translate(_FULLWIDTH)
-    edits: list[tuple[int, int, str]] = [(m.start(), m.end(), "\n") for m in _CRLF.finditer(text) if m.group() != "\n"]
+    edits: list[tuple[int, int, str]] = [
+        (m.start(), m.end(), "\n") for m in _CRLF.finditer(text) if m.group() != "\n"
+    ]
     page_edits, split_figures = _page_number_edits(text)
     edits += page_edits
     edits += [(m.start(), m.end(), "") for m in _STRAY_SPACE.finditer(text)]
@@ -149,7 +155,9 @@ def normalise(text: str) -> Document:
         while b < len(text) and units < 2 and "\u4e00" <= text[b] <= "\u9fff":
             b += 1
             units += 1
-        defects.append(Defect("malformed_number", raw[a:b], "页码“" + text[s:e].strip() + "”插入数字之间，应删去", a, b))
+        defects.append(
+            Defect("malformed_number", raw[a:b], "页码“" + text[s:e].strip() + "”插入数字之间，应删去", a, b)
+        )
     if not edits:
         return Document(text=text, raw=raw, segments=[], defects=defects)
     edits.sort()
@@ -306,7 +314,9 @@ def _encrypted(exc: BaseException, data: bytes) -> bool:
         seen.extend(a for a in e.args if isinstance(a, BaseException))
         e = e.__cause__ or e.__context__
     names = " ".join(type(x).__name__.lower() for x in seen)
-    return "password" in names or "encrypt" in names or b"/Encrypt" in data[-4096:] or b"/Encrypt" in data[:4096]
+    return (
+        "password" in names or "encrypt" in names or b"/Encrypt" in data[-4096:] or b"/Encrypt" in data[:4096]
+    )
 
 
 def _read_pdf(data: bytes, name: str) -> str:
@@ -338,7 +348,9 @@ def _read_pdf(data: bytes, name: str) -> str:
     text = "\n".join(pages)
     if not text.strip():
         if images or pages:
-            raise ReadError(f"PDF 文件“{name}”没有文字层（可能是扫描件），请先进行文字识别（OCR）或上传 Word 原稿。")
+            raise ReadError(
+                f"PDF 文件“{name}”没有文字层（可能是扫描件），请先进行文字识别（OCR）或上传 Word 原稿。"
+            )
         raise ReadError(f"PDF 文件“{name}”没有页面内容。")
     return text
 
@@ -390,7 +402,10 @@ def read(source: str | Path | bytes, *, name: str | None = None) -> Document:
         except (zipfile.BadZipFile, OSError) as exc:
             raise ReadError(f"文件“{name}”已损坏，无法打开。") from exc
         if "word/document.xml" not in members:
-            raise ReadError(f"文件“{name}”：" + _UNSUPPORTED.get(suffix, "不支持的文件类型，请上传 .txt、.docx 或 .pdf 文件。"))
+            raise ReadError(
+                f"文件“{name}”："
+                + _UNSUPPORTED.get(suffix, "不支持的文件类型，请上传 .txt、.docx 或 .pdf 文件。")
+            )
         fmt, raw = "docx", _read_docx(data, name)
     elif data.startswith(b"\xd0\xcf\x11\xe0"):
         # An OLE container: an old .doc/.xls, or a password-protected .docx.
@@ -398,7 +413,9 @@ def read(source: str | Path | bytes, *, name: str | None = None) -> Document:
             raise ReadError(f"Word 文档“{name}”已加密，请解除密码保护后再上传。")
         raise ReadError(f"文件“{name}”：" + _UNSUPPORTED.get(suffix, _UNSUPPORTED[".doc"]))
     elif suffix in (".pdf", ".docx"):
-        raise ReadError(f"文件“{name}”扩展名为 {suffix}，但内容不是有效的 {suffix[1:].upper()} 文件，可能已损坏。")
+        raise ReadError(
+            f"文件“{name}”扩展名为 {suffix}，但内容不是有效的 {suffix[1:].upper()} 文件，可能已损坏。"
+        )
     elif suffix in _UNSUPPORTED:
         raise ReadError(f"文件“{name}”：" + _UNSUPPORTED[suffix])
     elif data[:8] in (b"\x89PNG\r\n\x1a\n",) or data[:3] == b"\xff\xd8\xff" or data[:4] in (b"GIF8", b"Rar!"):

@@ -21,7 +21,19 @@ from dataclasses import dataclass
 
 from .model import Section, Task
 
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "两": 2}
+_CN_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "两": 2,
+}
 _CN = "一二三四五六七八九十"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 # Characters that, right after a bare number, show it is a quantity rather than a heading.
@@ -158,7 +170,17 @@ _ROLE_KEYS = {
     "leaders": ("责任领导", "分管领导", "牵头领导", "责任委领导", "责任局领导", "挂点领导", "领导"),
     "lead_departments": ("牵头责任单位", "牵头责任科室", "牵头单位", "牵头科室", "牵头处室", "牵头部门"),
     "departments": ("责任单位", "责任处室", "责任科室", "责任部门", "承办科室", "承办单位", "主办科室"),
-    "partners": ("配合单位", "配合科室", "配合处室", "配合部门", "协作单位", "协作科室", "协办单位", "协办科室", "参与单位"),
+    "partners": (
+        "配合单位",
+        "配合科室",
+        "配合处室",
+        "配合部门",
+        "协作单位",
+        "协作科室",
+        "协办单位",
+        "协办科室",
+        "参与单位",
+    ),
 }
 _KEY_ROLE = {k: role for role, keys in _ROLE_KEYS.items() for k in keys}
 _KEYS_RE = "|".join(sorted(_KEY_ROLE, key=len, reverse=True))

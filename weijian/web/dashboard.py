@@ -14,6 +14,7 @@ from django.db.models import Max, Min
 from weijian.accounts.scope import reads_all_orgs, scope_root
 from weijian.data import periods
 from weijian.data.models import DataValue, PeriodType
+from weijian.indicators.expressions import parse as parse_expression
 from weijian.indicators.models import DataElement, Indicator
 from weijian.orgs.models import Level, OrgUnit
 
@@ -80,8 +81,13 @@ class Trend:
     kind: str = "line"
 
     def as_chart(self) -> dict:
-        return {"title": self.title, "labels": self.labels, "unit": self.unit, "kind": self.kind,
-                "series": [{"name": name, "data": data} for name, data in self.lines.items()]}
+        return {
+            "title": self.title,
+            "labels": self.labels,
+            "unit": self.unit,
+            "kind": self.kind,
+            "series": [{"name": name, "data": data} for name, data in self.lines.items()],
+        }
 
 
 def _number(figure) -> float | None:
@@ -95,43 +101,88 @@ def year_trend(target: Target, org: OrgUnit, period_code: str) -> Trend:
 
     p = periods.parse(period_code)
     step = PeriodType.MONTH if p.type == PeriodType.YEAR else p.type
-    this_year = periods.children_codes(str(p.year), step)
-    last_year = periods.children_codes(str(p.year - 1), step)
-    current = [_number(f) for f in aggregate.series(target, org, this_year)]
-    base = [_number(f) for f in aggregate.series(target, org, last_year)]
     unit = getattr(target, "unit", "")
-    if any(v is not None for v in current + base):
-        return Trend(f"{p.year}年与{p.year - 1}年", [periods.label(c).removeprefix(f"{p.year}年") for c in this_year],
-                     {f"{p.year}年": current, f"{p.year - 1}年": base}, unit)
-    years = [str(y) for y in range(p.year - 4, p.year + 1)]
+    stored = DataValue.objects.filter(element__code__in=element_codes(target))
+    # One look at what is stored saves asking the aggregator for periods that cannot have a figure.
+    if stored.filter(period__type=step, period__start__year=p.year).exists():
+        this_year = periods.children_codes(str(p.year), step)
+        last_year = periods.children_codes(str(p.year - 1), step)
+        current = [_number(f) for f in aggregate.series(target, org, this_year)]
+        base = [_number(f) for f in aggregate.series(target, org, last_year)]
+        return Trend(
+            f"{p.year}年与{p.year - 1}年",
+            [periods.label(c).removeprefix(f"{p.year}年") for c in this_year],
+            {f"{p.year}年": current, f"{p.year - 1}年": base},
+            unit,
+        )
+    # Reported yearly: the years up to this one, from the first with data, at most five.
+    first = stored.aggregate(first=Min("period__start"))["first"]
+    start = max(p.year - 4, first.year if first else p.year)
+    years = [str(y) for y in range(min(start, p.year), p.year + 1)]
     values = [_number(f) for f in aggregate.series(target, org, years)]
-    return Trend("近五年", [f"{y}年" for y in years], {target.name: values}, unit)
+    return Trend("近年", [f"{y}年" for y in years], {target.name: values}, unit)
+
+
+def element_codes(target: Target) -> set[str]:
+    """The data elements a figure is computed from."""
+    if isinstance(target, DataElement):
+        return {target.code}
+    codes = set(parse_expression(target.numerator).codes)
+    if target.denominator.strip():
+        codes |= parse_expression(target.denominator).codes
+    return codes
+
+
+def verdict(target: Target, change) -> str:
+    """ "better" or "worse" for a change of an indicator with a direction (a falling death rate
+    is better); "" for elements, neutral indicators, no change or nothing to compare."""
+    wanted = getattr(target, "direction", Indicator.Direction.NEUTRAL)
+    if change is None or change.direction is None or wanted == Indicator.Direction.NEUTRAL:
+        return ""
+    return "better" if (change.direction == "up") == (wanted == Indicator.Direction.HIGHER) else "worse"
 
 
 @dataclass
 class KeyCard:
-    indicator: Indicator
+    target: Target
     figure: object
     change: object
     trend: Trend
     chart_id: str
 
+    @property
+    def verdict(self) -> str:
+        return verdict(self.target, self.change)
 
-def key_cards(org: OrgUnit, period_code: str) -> list[KeyCard]:
-    """The home page: each key indicator (Indicator.is_key) for `org` and the period, its 同比
-    and its trend."""
+
+def key_cards(org: OrgUnit, period_code: str, limit: int = 12) -> tuple[list[KeyCard], bool]:
+    """The home page: each key indicator (Indicator.is_key) that has a figure for `org` in the
+    period or the year before, with its 同比 and trend. Key indicators are mostly area rates
+    (per population), so an institution has none: it gets the data elements it reports
+    instead (at most `limit`). Returns the cards and whether they are key indicators."""
     from weijian.data import aggregate
+
+    def card(target: Target, change) -> KeyCard:
+        return KeyCard(
+            target, change.current, change, year_trend(target, org, period_code), f"chart-{target.code}"
+        )
 
     cards = []
     for ind in Indicator.objects.filter(is_key=True).order_by("category", "code"):
-        cards.append(KeyCard(
-            indicator=ind,
-            figure=aggregate.value(ind, org, period_code),
-            change=aggregate.yoy(ind, org, period_code),
-            trend=year_trend(ind, org, period_code),
-            chart_id=f"chart-{ind.code}",
-        ))
-    return cards
+        change = aggregate.yoy(ind, org, period_code)  # its `current` is the figure itself
+        if change.current.value is not None or change.base.value is not None:
+            cards.append(card(ind, change))
+    if cards:
+        return cards, True
+    p = periods.parse(period_code)
+    reported = (
+        DataElement.objects.filter(
+            datavalue__org_unit__path__startswith=org.path, datavalue__period__start__year=p.year
+        )
+        .distinct()
+        .order_by("code")[:limit]
+    )
+    return [card(e, aggregate.yoy(e, org, period_code)) for e in reported], False
 
 
 @dataclass
@@ -153,6 +204,10 @@ class Analysis:
     def is_rate(self) -> bool:
         return isinstance(self.target, Indicator) and self.target.is_rate
 
+    @property
+    def verdict(self) -> str:
+        return verdict(self.target, self.change)
+
 
 def analyse(target: Target, org: OrgUnit, period_code: str) -> Analysis:
     """One target for one unit and period: the figure with numerator and denominator, its 同比,
@@ -160,14 +215,25 @@ def analyse(target: Target, org: OrgUnit, period_code: str) -> Analysis:
     from weijian.data import aggregate
 
     rows = aggregate.breakdown(target, org, period_code)
-    chart = Trend(f"{org.name}下级单位", [r.org_unit.name for r in rows],
-                  {target.name: [_number(r.figure) for r in rows]}, getattr(target, "unit", ""), kind="bar")
+    # The bar chart shows the units with a figure (ranked); those without stay in the table.
+    shown = [r for r in rows if r.figure.value is not None]
+    chart = Trend(
+        f"{org.name}下级单位",
+        [r.org_unit.name for r in shown],
+        {target.name: [_number(r.figure) for r in shown]},
+        getattr(target, "unit", ""),
+        kind="bar",
+    )
+    change = aggregate.yoy(target, org, period_code)
     return Analysis(
-        target=target, org_unit=org, period_code=period_code,
-        figure=aggregate.value(target, org, period_code),
-        change=aggregate.yoy(target, org, period_code),
+        target=target,
+        org_unit=org,
+        period_code=period_code,
+        figure=change.current,
+        change=change,
         trend=year_trend(target, org, period_code),
-        rows=rows, children_chart=chart if rows else None,
+        rows=rows,
+        children_chart=chart if shown else None,
     )
 
 
@@ -199,12 +265,30 @@ def analysis_workbook(a: Analysis) -> bytes:
     for cell in ws[ws.max_row]:
         cell.font = bold
     f = a.figure
-    ws.append([a.org_unit.name, raw(f.numerator), raw(f.denominator), shown(f), raw(f.value),
-               getattr(a.change, "text", "") or "", ""])
+    ws.append(
+        [
+            a.org_unit.name,
+            raw(f.numerator),
+            raw(f.denominator),
+            shown(f),
+            raw(f.value),
+            getattr(a.change, "text", "") or "",
+            "",
+        ]
+    )
     for row in a.rows:
         rf = row.figure
-        ws.append([row.org_unit.name, raw(rf.numerator), raw(rf.denominator), shown(rf), raw(rf.value), "",
-                   row.rank])
+        ws.append(
+            [
+                row.org_unit.name,
+                raw(rf.numerator),
+                raw(rf.denominator),
+                shown(rf),
+                raw(rf.value),
+                "",
+                row.rank,
+            ]
+        )
     for col, width in zip("ABCDEFG", (28, 14, 14, 14, 14, 18, 8), strict=True):
         ws.column_dimensions[col].width = width
     buf = io.BytesIO()

@@ -1,8 +1,8 @@
 """Template filters for figures: {% load figures %}
 
-    {{ fig|figure }}            a Figure as the commission writes it (92.30%, 1.2万人)
-    {{ amount|figure:"万元" }}   a bare number with its unit
-    {{ change|change }}         a Change as text: 增长5.1%, 下降2.30个百分点
+{{ fig|figure }}            a Figure as the commission writes it (92.30%, 1.2万人)
+{{ amount|figure:"万元" }}   a bare number with its unit
+{{ change|change }}         a Change as text: 增长5.1%, 下降2.30个百分点
 """
 
 from __future__ import annotations

@@ -7,5 +7,6 @@ from weijian.data.periods import get_period
 
 
 def put(element, org_unit, period_code: str, value) -> DataValue:
-    return DataValue.objects.create(element=element, org_unit=org_unit, period=get_period(period_code),
-                                    value=Decimal(str(value)))
+    return DataValue.objects.create(
+        element=element, org_unit=org_unit, period=get_period(period_code), value=Decimal(str(value))
+    )

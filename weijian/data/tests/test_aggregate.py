@@ -121,8 +121,16 @@ def test_yoy_of_a_count_is_in_percent(city, htn):
 def test_yoy_of_a_permille_rate_is_in_its_own_unit(city):
     deaths = testing.element("INF_DEATH", "婴儿死亡数", "人")
     births = testing.element("LIVE_BIRTH", "活产数", "人")
-    imr = testing.indicator("IMR", "婴儿死亡率", "INF_DEATH", "LIVE_BIRTH", 1000, "‰", decimals=1,
-                            direction=Indicator.Direction.LOWER)
+    imr = testing.indicator(
+        "IMR",
+        "婴儿死亡率",
+        "INF_DEATH",
+        "LIVE_BIRTH",
+        1000,
+        "‰",
+        decimals=1,
+        direction=Indicator.Direction.LOWER,
+    )
     put(deaths, city.hospital_b, "2023", 6)
     put(births, city.hospital_b, "2023", 2000)
     put(deaths, city.hospital_b, "2024", 4)
@@ -144,8 +152,16 @@ def test_yoy_without_a_base_says_so(city, htn):
 def test_breakdown_ranks_children_by_the_indicators_direction(city):
     deaths = testing.element("INF_DEATH", "婴儿死亡数", "人")
     births = testing.element("LIVE_BIRTH", "活产数", "人")
-    imr = testing.indicator("IMR", "婴儿死亡率", "INF_DEATH", "LIVE_BIRTH", 1000, "‰", decimals=1,
-                            direction=Indicator.Direction.LOWER)
+    imr = testing.indicator(
+        "IMR",
+        "婴儿死亡率",
+        "INF_DEATH",
+        "LIVE_BIRTH",
+        1000,
+        "‰",
+        decimals=1,
+        direction=Indicator.Direction.LOWER,
+    )
     county_c = testing.org(city.city, "C01C", "丙县", Level.COUNTY)
     put(deaths, city.hospital_a, "2024", 2)
     put(births, city.hospital_a, "2024", 500)  # 4.0‰
@@ -154,7 +170,9 @@ def test_breakdown_ranks_children_by_the_indicators_direction(city):
 
     rows = aggregate.breakdown(imr, city.city, "2024")
     assert [(r.org_unit.name, r.rank, str(r.figure)) for r in rows] == [
-        ("乙区", 1, "2.0‰"), ("甲县", 2, "4.0‰"), (county_c.name, None, "—"),
+        ("乙区", 1, "2.0‰"),
+        ("甲县", 2, "4.0‰"),
+        (county_c.name, None, "—"),
     ]
     counts = aggregate.breakdown(births, city.city, "2024")
     assert [(r.org_unit.name, r.rank) for r in counts] == [("乙区", 1), ("甲县", 2), ("丙县", None)]

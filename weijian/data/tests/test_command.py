@@ -33,7 +33,9 @@ def test_import_prints_the_result(tmp_path, visits):
 
 def test_a_rejected_import_prints_each_row_and_exits_1(tmp_path, visits):
     path = tmp_path / "bad.csv"
-    path.write_text("数据元编码,机构编码,期间,数值\nOPD,C01A01,202401,x\nOPD,NOPE,202401,1\n", encoding="utf-8")
+    path.write_text(
+        "数据元编码,机构编码,期间,数值\nOPD,C01A01,202401,x\nOPD,NOPE,202401,1\n", encoding="utf-8"
+    )
     code, _, err = run("import", str(path))
     assert code == 1
     assert "第2行“数值”：“x”不是数字" in err and "第3行“机构编码”：机构编码“NOPE”不存在" in err
@@ -42,7 +44,9 @@ def test_a_rejected_import_prints_each_row_and_exits_1(tmp_path, visits):
 
 def test_import_as_a_user_keeps_to_the_users_scope(tmp_path, visits, users):
     path = tmp_path / "b.csv"
-    path.write_text("数据元编码,机构编码,期间,数值\nOPD,C01A01,202401,1\nOPD,C01B01,202401,2\n", encoding="utf-8")
+    path.write_text(
+        "数据元编码,机构编码,期间,数值\nOPD,C01A01,202401,1\nOPD,C01B01,202401,2\n", encoding="utf-8"
+    )
     code, out, _ = run("import", str(path), "--user", "t_county", "--partial")
     assert code == 0 and "部分导入" in out and "无权填报" in out
     assert list(DataValue.objects.values_list("org_unit__code", flat=True)) == ["C01A01"]

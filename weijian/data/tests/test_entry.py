@@ -13,8 +13,14 @@ from weijian.data.tests.helpers import put
 def htn(db):
     managed = testing.element("HTN_MGD", "高血压患者规范管理人数", "人", min_value=Decimal(0))
     controlled = testing.element("HTN_CTRL", "管理人群血压控制人数", "人", min_value=Decimal(0))
-    ValidationRule.objects.create(code="R1", name="控制人数不超过管理人数", left="HTN_CTRL", operator="<=",
-                                  right="HTN_MGD", message="血压控制人数不能超过规范管理人数")
+    ValidationRule.objects.create(
+        code="R1",
+        name="控制人数不超过管理人数",
+        left="HTN_CTRL",
+        operator="<=",
+        right="HTN_MGD",
+        message="血压控制人数不能超过规范管理人数",
+    )
     return managed, controlled
 
 
@@ -26,14 +32,18 @@ def test_saving_records_who_and_audits_old_and_new(city, users, htn):
     save_values(user, [(managed, city.hospital_a, "202403", Decimal(125))], source="form")
     stored = DataValue.objects.get(element=managed, org_unit=city.hospital_a, period__code="202403")
     assert stored.value == 125 and stored.stored_by == user
-    trail = list(DataValueAudit.objects.order_by("pk").values_list("old_value", "new_value", "user", "source"))
+    trail = list(
+        DataValueAudit.objects.order_by("pk").values_list("old_value", "new_value", "user", "source")
+    )
     assert trail == [(None, Decimal(120), user.pk, "form"), (Decimal(120), Decimal(125), user.pk, "form")]
 
 
 def test_saving_the_same_value_again_changes_nothing(city, users, htn):
     managed, _ = htn
     save_values(users["county"], [(managed, city.hospital_a, "202403", Decimal(7))], source="form")
-    result = save_values(users["county"], [(managed, city.hospital_a, "202403", Decimal("7.0"))], source="form")
+    result = save_values(
+        users["county"], [(managed, city.hospital_a, "202403", Decimal("7.0"))], source="form"
+    )
     assert result.unchanged == 1 and result.changed == 0
     assert DataValueAudit.objects.count() == 1
 
@@ -44,7 +54,10 @@ def test_none_deletes_the_value_and_audits_it(city, users, htn):
     result = save_values(users["inst"], [(managed, city.hospital_a, "2024", None)], source="api")
     assert result.deleted == 1
     assert not DataValue.objects.exists()
-    assert DataValueAudit.objects.order_by("-pk").values_list("old_value", "new_value").first() == (Decimal(7), None)
+    assert DataValueAudit.objects.order_by("-pk").values_list("old_value", "new_value").first() == (
+        Decimal(7),
+        None,
+    )
 
 
 def test_a_unit_outside_the_users_scope_is_refused_and_nothing_is_saved(city, users, htn):
@@ -69,8 +82,11 @@ def test_min_max_and_integer_type_are_checked(city, users, htn):
     managed, _ = htn
     managed.max_value = Decimal(1000)
     managed.save()
-    rows = [(managed, city.hospital_a, "202401", Decimal(-1)), (managed, city.hospital_a, "202402", Decimal(1001)),
-            (managed, city.hospital_a, "202403", Decimal("2.5"))]
+    rows = [
+        (managed, city.hospital_a, "202401", Decimal(-1)),
+        (managed, city.hospital_a, "202402", Decimal(1001)),
+        (managed, city.hospital_a, "202403", Decimal("2.5")),
+    ]
     with pytest.raises(DataError) as caught:
         save_values(users["admin"], rows, source="form")
     reasons = [p.reason for p in caught.value.problems]
@@ -84,7 +100,9 @@ def test_a_validation_rule_is_checked_against_values_already_stored(city, users,
         save_values(users["county"], [(controlled, city.hospital_a, "2024Q1", Decimal(101))], source="form")
     assert "血压控制人数不能超过规范管理人数" in caught.value.problems[0].reason
     assert "HTN_CTRL = 101" in caught.value.problems[0].reason
-    result = save_values(users["county"], [(controlled, city.hospital_a, "2024Q1", Decimal(99))], source="form")
+    result = save_values(
+        users["county"], [(controlled, city.hospital_a, "2024Q1", Decimal(99))], source="form"
+    )
     assert result.created == 1
 
 
@@ -118,7 +136,10 @@ def test_violations_lists_rule_breaches_per_unit_and_period(city, htn):
         ("甲县人民医院", "R1", Decimal(120), Decimal(100)),
     ]
     assert "血压控制人数不能超过规范管理人数" in found[0].message
-    assert [v.org_unit.name for v in validation.violations(city.city, "2024")] == ["甲县人民医院", "乙区人民医院"]
+    assert [v.org_unit.name for v in validation.violations(city.city, "2024")] == [
+        "甲县人民医院",
+        "乙区人民医院",
+    ]
     assert validation.violations(city.county_a, "2023") == []
 
 
@@ -127,3 +148,15 @@ def test_violations_include_values_outside_min_max(city, htn):
     put(managed, city.clinic_b, "202405", -3)
     [found] = validation.violations(city.city, "202405")
     assert found.rule is None and "不能小于 0" in found.message
+
+
+def test_a_value_stored_by_someone_else_between_check_and_write_changes_nothing(city, users, htn):
+    from weijian.data.entry import Pending, apply, check
+
+    managed, _ = htn
+    checked = check([Pending(1, managed, city.hospital_a, "2024", Decimal(5))], users["admin"])
+    put(managed, city.hospital_a, "2024", 7)  # another user, a moment earlier
+    with pytest.raises(DataError, match="其他用户"):
+        apply(checked, users["admin"], "form")
+    assert DataValue.objects.get().value == 7
+    assert not DataValueAudit.objects.exists()

@@ -41,12 +41,24 @@ def test_every_export_imports_back_unchanged(values, users, exporter):
 def test_dhis2_json_export_is_a_data_value_set(values, city):
     doc = json.loads(export_dhis2_json(DataValue.objects.filter(org_unit=city.clinic_b)))
     assert doc["dataValues"] == [
-        {"dataElement": "OPD", "period": "202401", "orgUnit": "C01B02", "value": "30",
-         "lastUpdated": doc["dataValues"][0]["lastUpdated"]},
+        {
+            "dataElement": "OPD",
+            "period": "202401",
+            "orgUnit": "C01B02",
+            "value": "30",
+            "lastUpdated": doc["dataValues"][0]["lastUpdated"],
+        },
     ]
 
 
 def test_dhis2_csv_export_has_the_dhis2_columns(values):
     rows = list(csv.reader(io.StringIO(export_dhis2_csv(DataValue.objects.all()).decode())))
-    assert rows[0][:6] == ["dataelement", "period", "orgunit", "categoryoptioncombo", "attributeoptioncombo", "value"]
+    assert rows[0][:6] == [
+        "dataelement",
+        "period",
+        "orgunit",
+        "categoryoptioncombo",
+        "attributeoptioncombo",
+        "value",
+    ]
     assert rows[1][:3] + [rows[1][5]] == ["OPD", "202401", "C01A01", "1200"]

@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.db.models import Sum
 
 from weijian.accounts.models import Role, User
@@ -29,8 +30,9 @@ def small_demo(db):
 
 
 def values_of(element: str, period: str, county: OrgUnit) -> Decimal:
-    return DataValue.objects.filter(element__code=element, period__code=period,
-                                    org_unit__path__startswith=county.path).aggregate(s=Sum("value"))["s"]
+    return DataValue.objects.filter(
+        element__code=element, period__code=period, org_unit__path__startswith=county.path
+    ).aggregate(s=Sum("value"))["s"]
 
 
 def test_full_demo_has_the_promised_size(db):
@@ -41,10 +43,17 @@ def test_full_demo_has_the_promised_size(db):
     assert 140 <= institutions.count() <= 160
     for county in counties:
         inside = institutions.filter(path__startswith=county.path)
-        for itype in (InstitutionType.GENERAL_HOSPITAL, InstitutionType.TCM_HOSPITAL, InstitutionType.MCH,
-                      InstitutionType.CDC):
+        for itype in (
+            InstitutionType.GENERAL_HOSPITAL,
+            InstitutionType.TCM_HOSPITAL,
+            InstitutionType.MCH,
+            InstitutionType.CDC,
+        ):
             assert inside.filter(inst_type=itype).count() == 1, (county.name, itype)
-        assert inside.filter(inst_type__in=[InstitutionType.TOWNSHIP_HC, InstitutionType.COMMUNITY_HC]).count() >= 6
+        assert (
+            inside.filter(inst_type__in=[InstitutionType.TOWNSHIP_HC, InstitutionType.COMMUNITY_HC]).count()
+            >= 6
+        )
         assert inside.filter(inst_type=InstitutionType.PRIVATE_HOSPITAL).exists()
         assert inside.get(inst_type=InstitutionType.GENERAL_HOSPITAL).name == f"{county.name}人民医院"
     assert OrgUnit.objects.filter(inst_type=InstitutionType.VILLAGE_CLINIC).count() >= 8
@@ -53,7 +62,9 @@ def test_full_demo_has_the_promised_size(db):
     assert Department.objects.count() == len(DEPARTMENTS)
     assert Leader.objects.filter(title__contains="主任").count() == Leader.objects.count() >= 5
     assert set(OrgGroup.objects.values_list("name", flat=True)) >= {"二级以上公立医院", "医共体成员"}
-    assert DataSet.objects.filter(period_type="M").exists() and DataSet.objects.filter(period_type="Y").exists()
+    assert (
+        DataSet.objects.filter(period_type="M").exists() and DataSet.objects.filter(period_type="Y").exists()
+    )
     assert ValidationRule.objects.count() >= 5
     assert Indicator.objects.count() >= 60
     # 2023 and 2024 in full, 2025 up to July
@@ -61,6 +72,13 @@ def test_full_demo_has_the_promised_size(db):
     assert min(months) == "202301" and max(months) == "202507" and len(months) == 31
     assert DataValueAudit.objects.filter(source="demo").count() == DataValue.objects.count() > 100_000
     assert "演示数据已载入" in result.summary() and "8 个县(市、区)" in result.summary()
+    # Some counties, not all, fall below the usual 90% target for 建档率.
+    below = [
+        c.name
+        for c in counties
+        if values_of("EHR_FILED", "2024Q4", c) / values_of("POP_RESIDENT", "2024", c) * 100 < 90
+    ]
+    assert 1 <= len(below) < 8
 
 
 def test_demo_accounts_exist_only_as_demo_accounts_with_the_shared_password(small_demo, client):
@@ -70,8 +88,12 @@ def test_demo_accounts_exist_only_as_demo_accounts_with_the_shared_password(smal
     assert users["admin"].is_superuser and users["admin"].is_staff and users["admin"].role == Role.ADMIN
     assert users["leader"].leader.name == users["leader"].first_name
     assert users["dept"].department.name == "基层卫生健康科"
-    for name in users:
-        assert client.login(username=name, password="weijian-demo"), name
+    # One hash for all five (hashing is slow on purpose), and it is the documented password.
+    assert len({u.password for u in users.values()}) == 1
+    assert users["admin"].check_password("weijian-demo")
+    response = client.post("/accounts/login/", {"username": "county", "password": "weijian-demo"})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(users["county"].pk)
 
 
 def test_each_demo_account_sees_exactly_its_scope(small_demo):
@@ -101,26 +123,18 @@ def test_each_demo_account_sees_exactly_its_scope(small_demo):
 
 def test_two_loads_give_identical_values(db):
     def load_and_read():
-        load_demo(today=TODAY, counties=2)
-        rows = sorted(DataValue.objects.values_list("element__code", "org_unit__code", "period__code", "value"))
-        names = sorted(OrgUnit.objects.values_list("code", "name", "beds"))
-        for model in (DataValueAudit, DataValue, User, OrgGroup, OrgUnit, Department, Leader):
-            model.objects.all().delete()
+        with transaction.atomic():
+            load_demo(today=TODAY, counties=1)
+            rows = sorted(
+                DataValue.objects.values_list("element__code", "org_unit__code", "period__code", "value")
+            )
+            names = sorted(OrgUnit.objects.values_list("code", "name", "beds"))
+            transaction.set_rollback(True)  # back to an empty database for the second load
         return rows, names
 
     first, second = load_and_read(), load_and_read()
-    assert len(first[0]) > 5000
+    assert len(first[0]) > 10_000
     assert first == second
-
-
-def test_a_different_seed_gives_different_figures(db):
-    load_demo(today=TODAY, counties=1, seed=1)
-    a = sorted(DataValue.objects.filter(period__type="M").values_list("value", flat=True))
-    for model in (DataValueAudit, DataValue, User, OrgGroup, OrgUnit, Department, Leader):
-        model.objects.all().delete()
-    load_demo(today=TODAY, counties=1, seed=2)
-    b = sorted(DataValue.objects.filter(period__type="M").values_list("value", flat=True))
-    assert a != b
 
 
 def test_rates_are_realistic_and_some_counties_lag(small_demo):
@@ -128,12 +142,17 @@ def test_rates_are_realistic_and_some_counties_lag(small_demo):
     for county in OrgUnit.objects.filter(level=Level.COUNTY):
         pop = values_of("POP_RESIDENT", "2024", county)
         filed = values_of("EHR_FILED", "2024Q4", county)
-        std, managed = values_of("HTN_MANAGED_STD", "2024Q4", county), values_of("HTN_MANAGED", "2024Q4", county)
+        std, managed = (
+            values_of("HTN_MANAGED_STD", "2024Q4", county),
+            values_of("HTN_MANAGED", "2024Q4", county),
+        )
         months = [f"2024{m:02d}" for m in range(1, 13)]
-        births = DataValue.objects.filter(element__code="LIVE_BIRTHS", period__code__in=months,
-                                          org_unit=county).aggregate(s=Sum("value"))["s"]
-        infant = DataValue.objects.filter(element__code="INFANT_DEATHS", period__code__in=months,
-                                          org_unit=county).aggregate(s=Sum("value"))["s"]
+        births = DataValue.objects.filter(
+            element__code="LIVE_BIRTHS", period__code__in=months, org_unit=county
+        ).aggregate(s=Sum("value"))["s"]
+        infant = DataValue.objects.filter(
+            element__code="INFANT_DEATHS", period__code__in=months, org_unit=county
+        ).aggregate(s=Sum("value"))["s"]
         load[county.name] = (filed / pop * 100, std / managed * 100, infant / births * 1000)
     for name, (ehr, htn, imr) in load.items():
         assert 80 <= ehr <= 97, name
@@ -143,19 +162,11 @@ def test_rates_are_realistic_and_some_counties_lag(small_demo):
     assert load["清溪区"][0] > load["云川县"][0]
 
 
-def test_the_weakest_counties_fall_below_common_targets(db):
-    load_demo(today=TODAY)
-    below = []
-    for county in OrgUnit.objects.filter(level=Level.COUNTY):
-        ehr = values_of("EHR_FILED", "2024Q4", county) / values_of("POP_RESIDENT", "2024", county) * 100
-        if ehr < 90:
-            below.append(county.name)
-    assert 1 <= len(below) < 8
-
-
 def test_demo_values_pass_the_demo_validation_rules(small_demo):
     rows = defaultdict(dict)
-    for code, org, period, value in DataValue.objects.values_list("element__code", "org_unit", "period", "value"):
+    for code, org, period, value in DataValue.objects.values_list(
+        "element__code", "org_unit", "period", "value"
+    ):
         rows[(org, period)][code] = value
     checked = 0
     for rule in ValidationRule.objects.all():
@@ -165,7 +176,10 @@ def test_demo_values_pass_the_demo_validation_rules(small_demo):
             if a is None or b is None:
                 continue
             checked += 1
-            assert {"<=": a <= b, "==": a == b, "<": a < b, ">=": a >= b, ">": a > b}[rule.operator], (rule.code, values)
+            assert {"<=": a <= b, "==": a == b, "<": a < b, ">=": a >= b, ">": a > b}[rule.operator], (
+                rule.code,
+                values,
+            )
     assert checked > 1000
 
 
@@ -207,14 +221,35 @@ def test_demo_keeps_a_catalogue_that_is_already_loaded(db):
     assert any("已存在" in line for line in result.lines)
 
 
-@pytest.mark.parametrize("today, last_month, quarters", [
-    (date(2026, 11, 23), 10, [1, 2, 3]),
-    (date(2026, 1, 5), None, []),
-    (date(2026, 4, 1), 3, [1]),
-])
+@pytest.mark.parametrize(
+    "today, last_month, quarters",
+    [
+        (date(2026, 11, 23), 10, [1, 2, 3]),
+        (date(2026, 1, 5), None, []),
+        (date(2026, 4, 1), 3, [1]),
+    ],
+)
 def test_the_current_year_runs_to_last_month(today, last_month, quarters):
     cal = DemoCalendar.for_date(today)
     assert cal.years == [today.year - 2, today.year - 1, today.year]
     assert cal.months[today.year - 1] == list(range(1, 13))
     assert (cal.months[today.year][-1] if cal.months[today.year] else None) == last_month
     assert cal.quarters[today.year] == quarters
+
+
+def test_department_names_and_aliases_each_name_one_department():
+    owner = {}
+    for name, aliases in DEPARTMENTS:
+        for term in (name, *aliases):
+            assert owner.setdefault(term, name) == name, term
+    assert {
+        "办公室",
+        "规划发展与信息化科",
+        "医政医管科",
+        "基层卫生健康科",
+        "疾病预防控制科",
+        "妇幼健康科",
+        "人口监测与家庭发展科",
+        "财务科",
+        "中医科",
+    } <= {name for name, _ in DEPARTMENTS}

@@ -19,9 +19,29 @@ from weijian.indicators.models import Aggregation, DataElement, Indicator, Value
 
 from . import national
 
-ELEMENT_FIELDS = ("name", "aliases", "unit", "value_type", "aggregation", "min_value", "max_value", "description")
-INDICATOR_FIELDS = ("name", "aliases", "category", "numerator", "denominator", "factor", "unit", "decimals",
-                    "direction", "definition", "is_key")
+ELEMENT_FIELDS = (
+    "name",
+    "aliases",
+    "unit",
+    "value_type",
+    "aggregation",
+    "min_value",
+    "max_value",
+    "description",
+)
+INDICATOR_FIELDS = (
+    "name",
+    "aliases",
+    "category",
+    "numerator",
+    "denominator",
+    "factor",
+    "unit",
+    "decimals",
+    "direction",
+    "definition",
+    "is_key",
+)
 
 
 class CatalogueError(ValueError):
@@ -68,7 +88,7 @@ def check_catalogue(data: dict, known_element_codes: set[str] | frozenset[str] =
     elements = data.get("elements") or []
     indicators = data.get("indicators") or []
     if not isinstance(elements, list) or not isinstance(indicators, list):
-        return ["目录格式不对：应为 {\"elements\": [...], \"indicators\": [...]}"]
+        return ['目录格式不对：应为 {"elements": [...], "indicators": [...]}']
 
     element_codes: set[str] = set()
     for n, e in enumerate(elements, start=1):
@@ -90,7 +110,9 @@ def check_catalogue(data: dict, known_element_codes: set[str] | frozenset[str] =
             problems.append(f"{where}的数值类型“{e.get('value_type')}”无效（应为 int 或 number）")
         for key in ("min_value", "max_value"):
             if e.get(key) not in (None, "") and _decimal(e.get(key)) is None:
-                problems.append(f"{where}的{'最小值' if key == 'min_value' else '最大值'}“{e.get(key)}”不是数字")
+                problems.append(
+                    f"{where}的{'最小值' if key == 'min_value' else '最大值'}“{e.get(key)}”不是数字"
+                )
 
     available = element_codes | set(known_element_codes)
     indicator_codes: set[str] = set()
@@ -113,7 +135,11 @@ def check_catalogue(data: dict, known_element_codes: set[str] | frozenset[str] =
             problems.append(f"{where}的方向“{i.get('direction')}”无效（应为 up、down 或 none）")
         if not isinstance(i.get("aliases") or [], list):
             problems.append(f"{where}的别名应为列表")
-        if not isinstance(i.get("decimals", 0), int) or isinstance(i.get("decimals"), bool) or i.get("decimals", 0) < 0:
+        if (
+            not isinstance(i.get("decimals", 0), int)
+            or isinstance(i.get("decimals"), bool)
+            or i.get("decimals", 0) < 0
+        ):
             problems.append(f"{where}的小数位“{i.get('decimals')}”应为不小于0的整数")
         if _decimal(i.get("factor", 1)) in (None, Decimal(0)):
             problems.append(f"{where}的系数“{i.get('factor')}”不是非零数字")
@@ -189,8 +215,9 @@ def catalogue_is_loaded() -> bool:
     """True when every national indicator and element is in the database."""
     codes = {i["code"] for i in national.INDICATORS}
     element_codes = {e["code"] for e in national.ELEMENTS}
-    return (Indicator.objects.filter(code__in=codes).count() == len(codes)
-            and DataElement.objects.filter(code__in=element_codes).count() == len(element_codes))
+    return Indicator.objects.filter(code__in=codes).count() == len(codes) and DataElement.objects.filter(
+        code__in=element_codes
+    ).count() == len(element_codes)
 
 
 def export_catalogue() -> dict:
@@ -276,7 +303,9 @@ def _changed(obj, values: dict, fields: tuple[str, ...]) -> bool:
         new = values[f]
         old = getattr(obj, f)
         if isinstance(old, Decimal) or isinstance(new, Decimal):
-            same = (old is None and new is None) or (old is not None and new is not None and Decimal(old) == new)
+            same = (old is None and new is None) or (
+                old is not None and new is not None and Decimal(old) == new
+            )
         else:
             same = old == new
         if not same:

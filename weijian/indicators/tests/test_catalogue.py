@@ -22,14 +22,53 @@ from weijian.testing import element, indicator
 
 # The names the brief lists: each must be an indicator's name or alias.
 MUST_HAVE = [
-    "居民电子健康档案建档率", "建档率", "高血压患者规范管理率", "高血压规范管理率", "2型糖尿病患者规范管理率",
-    "糖尿病规范管理率", "65岁及以上老年人健康管理率", "适龄儿童免疫规划疫苗接种率", "免疫规划疫苗接种率", "接种率",
-    "严重精神障碍患者规范管理率", "严重精神障碍患者检出率", "肺结核患者规范管理率", "孕产妇系统管理率",
-    "0-6岁儿童健康管理率", "新生儿访视率", "签约服务覆盖率", "重点人群签约服务覆盖率", "签约率", "实有床位数", "床位数",
-    "每千常住人口医疗卫生机构床位数", "每千常住人口执业(助理)医师数", "每千常住人口注册护士数", "门急诊人次", "出院人次",
-    "平均住院日", "三四级手术占比", "药占比", "医疗服务收入占医疗收入比例", "次均门诊费用", "人均住院费用", "双向转诊人次",
-    "儿科床位数", "产科床位数", "精神科床位数", "临床路径管理病种数", "甲乙类传染病报告发病率", "孕产妇死亡率", "婴儿死亡率",
-    "5岁以下儿童死亡率", "出生率", "出生人口性别比", "居民健康素养水平", "无偿献血人次", "常住人口", "户籍人口",
+    "居民电子健康档案建档率",
+    "建档率",
+    "高血压患者规范管理率",
+    "高血压规范管理率",
+    "2型糖尿病患者规范管理率",
+    "糖尿病规范管理率",
+    "65岁及以上老年人健康管理率",
+    "适龄儿童免疫规划疫苗接种率",
+    "免疫规划疫苗接种率",
+    "接种率",
+    "严重精神障碍患者规范管理率",
+    "严重精神障碍患者检出率",
+    "肺结核患者规范管理率",
+    "孕产妇系统管理率",
+    "0-6岁儿童健康管理率",
+    "新生儿访视率",
+    "签约服务覆盖率",
+    "重点人群签约服务覆盖率",
+    "签约率",
+    "实有床位数",
+    "床位数",
+    "每千常住人口医疗卫生机构床位数",
+    "每千常住人口执业(助理)医师数",
+    "每千常住人口注册护士数",
+    "门急诊人次",
+    "出院人次",
+    "平均住院日",
+    "三四级手术占比",
+    "药占比",
+    "医疗服务收入占医疗收入比例",
+    "次均门诊费用",
+    "人均住院费用",
+    "双向转诊人次",
+    "儿科床位数",
+    "产科床位数",
+    "精神科床位数",
+    "临床路径管理病种数",
+    "甲乙类传染病报告发病率",
+    "孕产妇死亡率",
+    "婴儿死亡率",
+    "5岁以下儿童死亡率",
+    "出生率",
+    "出生人口性别比",
+    "居民健康素养水平",
+    "无偿献血人次",
+    "常住人口",
+    "户籍人口",
 ]
 
 
@@ -78,8 +117,11 @@ def test_factor_matches_the_unit(catalogue, unit, factor):
 
 
 def test_counts_have_no_denominator_and_factor_one(catalogue):
-    counts = [i for i in catalogue["indicators"] if i["unit"] in ("人", "人次", "张", "个")
-              and not i["code"].endswith(("PER_1000", "PER_10000"))]
+    counts = [
+        i
+        for i in catalogue["indicators"]
+        if i["unit"] in ("人", "人次", "张", "个") and not i["code"].endswith(("PER_1000", "PER_10000"))
+    ]
     assert counts
     for i in counts:
         assert i["denominator"] == "" and i["factor"] == 1, i["code"]
@@ -90,7 +132,12 @@ def test_key_definitions_follow_the_national_formula(catalogue):
     ehr = by_name["居民电子健康档案建档率"]
     assert (ehr["numerator"], ehr["denominator"], ehr["factor"]) == ("EHR_FILED", "POP_RESIDENT", 100)
     imr = by_name["婴儿死亡率"]
-    assert (imr["denominator"], imr["factor"], imr["unit"], imr["direction"]) == ("LIVE_BIRTHS", 1000, "‰", "down")
+    assert (imr["denominator"], imr["factor"], imr["unit"], imr["direction"]) == (
+        "LIVE_BIRTHS",
+        1000,
+        "‰",
+        "down",
+    )
     assert by_name["孕产妇死亡率"]["factor"] == 100000
     assert by_name["严重精神障碍患者检出率"]["unit"] == "‰"
     assert sum(1 for i in catalogue["indicators"] if i["is_key"]) >= 5
@@ -171,7 +218,9 @@ def test_indicator_clean_reports_expression_errors_on_the_field(db):
     with pytest.raises(ValidationError) as exc:
         bad_syntax.full_clean()
     assert "numerator" in exc.value.message_dict
-    unknown = Indicator(code="X2", name="未知数据元", numerator="BEDS_ACTUAL", denominator="NOBODY", factor=1000)
+    unknown = Indicator(
+        code="X2", name="未知数据元", numerator="BEDS_ACTUAL", denominator="NOBODY", factor=1000
+    )
     with pytest.raises(ValidationError) as exc:
         unknown.full_clean()
     assert "NOBODY" in exc.value.message_dict["denominator"][0]

@@ -51,16 +51,28 @@ def children_of(code: str) -> int:
 
 
 def snapshot():
-    return list(OrgUnit.objects.order_by("path").values_list("code", "path", "name", "level", "inst_type", "beds"))
+    return list(
+        OrgUnit.objects.order_by("path").values_list("code", "path", "name", "level", "inst_type", "beds")
+    )
 
 
 def assert_tree_as_in_city_rows():
     hospital = OrgUnit.objects.get(code="990121001")
     assert parent_of("990121001").code == "990121"
     assert (hospital.level, hospital.inst_type, hospital.grade, hospital.ownership, hospital.beds) == (
-        Level.INSTITUTION, InstitutionType.GENERAL_HOSPITAL, "2", "public", 680)
+        Level.INSTITUTION,
+        InstitutionType.GENERAL_HOSPITAL,
+        "2",
+        "public",
+        680,
+    )
     village = OrgUnit.objects.get(code="99012100501")
-    assert [a.code for a in OrgUnit.objects.get_ancestors(village)] == ["990000", "990100", "990121", "990121005"]
+    assert [a.code for a in OrgUnit.objects.get_ancestors(village)] == [
+        "990000",
+        "990100",
+        "990121",
+        "990121005",
+    ]
     assert village.beds is None
     assert OrgUnit.objects.get(code="990121").level == Level.COUNTY
     assert OrgUnit.objects.get(code="990121090").ownership == "private"
@@ -91,8 +103,10 @@ def test_gb18030_csv_keeps_characters_outside_gbk(db):
 
 
 def test_existing_codes_are_updated_and_moved_with_their_subtree(city):
-    OrgUnit.objects.add_child(OrgUnit.objects.get(code="C01A02"), {
-        "code": "C01A0201", "name": "甲镇一村卫生室", "level": Level.INSTITUTION, "inst_type": "village"})
+    OrgUnit.objects.add_child(
+        OrgUnit.objects.get(code="C01A02"),
+        {"code": "C01A0201", "name": "甲镇一村卫生室", "level": Level.INSTITUTION, "inst_type": "village"},
+    )
     rows = [
         ["C01A02", "甲镇中心卫生院", "C01B", "机构", "乡镇卫生院", "一级", "公立", "45"],
         ["C01A03", "甲县妇幼保健院", "C01A", "机构", "妇幼保健院", "二级", "公立", "120"],
@@ -113,8 +127,10 @@ def test_existing_codes_are_updated_and_moved_with_their_subtree(city):
 
 def test_swapping_parent_and_child_is_applied_in_a_safe_order(city):
     # The branch becomes the parent of the hospital it belonged to: the branch must move first.
-    OrgUnit.objects.add_child(OrgUnit.objects.get(code="C01B01"),
-                              {"code": "C01B0101", "name": "乙区分院", "level": Level.INSTITUTION})
+    OrgUnit.objects.add_child(
+        OrgUnit.objects.get(code="C01B01"),
+        {"code": "C01B0101", "name": "乙区分院", "level": Level.INSTITUTION},
+    )
     rows = [
         ["C01B01", "乙区人民医院", "C01B0101", "机构", "综合医院", "三级", "公立", "800"],
         ["C01B0101", "乙区分院", "C01B", "机构", "", "", "", ""],
@@ -126,20 +142,54 @@ def test_swapping_parent_and_child_is_applied_in_a_safe_order(city):
 
 
 BAD_CASES = [
-    ("unknown parent", ["990121002", "云川县中医院", "990199", "机构", "中医院", "二级", "公立", "300"],
-     "上级编码", "990199"),
-    ("unknown type label", ["990121002", "云川县中医院", "990121", "机构", "养老院", "二级", "公立", "300"],
-     "机构类型", "养老院"),
-    ("bad number", ["990121002", "云川县中医院", "990121", "机构", "中医院", "二级", "公立", "三百"],
-     "床位", "三百"),
-    ("negative number", ["990121002", "云川县中医院", "990121", "机构", "中医院", "二级", "公立", "-3"],
-     "床位", "-3"),
-    ("missing name", ["990121002", "", "990121", "机构", "中医院", "二级", "公立", "300"], "名称", "不能为空"),
-    ("unknown level", ["990121002", "云川县中医院", "990121", "医院", "中医院", "二级", "公立", "300"],
-     "层级", "医院"),
-    ("unknown grade", ["990121002", "云川县中医院", "990121", "机构", "中医院", "特级", "公立", "300"],
-     "等级", "特级"),
-    ("level above its parent", ["990121002", "云川县中医院", "990121", "市", "", "", "", ""], "层级", "不能设在"),
+    (
+        "unknown parent",
+        ["990121002", "云川县中医院", "990199", "机构", "中医院", "二级", "公立", "300"],
+        "上级编码",
+        "990199",
+    ),
+    (
+        "unknown type label",
+        ["990121002", "云川县中医院", "990121", "机构", "养老院", "二级", "公立", "300"],
+        "机构类型",
+        "养老院",
+    ),
+    (
+        "bad number",
+        ["990121002", "云川县中医院", "990121", "机构", "中医院", "二级", "公立", "三百"],
+        "床位",
+        "三百",
+    ),
+    (
+        "negative number",
+        ["990121002", "云川县中医院", "990121", "机构", "中医院", "二级", "公立", "-3"],
+        "床位",
+        "-3",
+    ),
+    (
+        "missing name",
+        ["990121002", "", "990121", "机构", "中医院", "二级", "公立", "300"],
+        "名称",
+        "不能为空",
+    ),
+    (
+        "unknown level",
+        ["990121002", "云川县中医院", "990121", "医院", "中医院", "二级", "公立", "300"],
+        "层级",
+        "医院",
+    ),
+    (
+        "unknown grade",
+        ["990121002", "云川县中医院", "990121", "机构", "中医院", "特级", "公立", "300"],
+        "等级",
+        "特级",
+    ),
+    (
+        "level above its parent",
+        ["990121002", "云川县中医院", "990121", "市", "", "", "", ""],
+        "层级",
+        "不能设在",
+    ),
 ]
 
 
@@ -220,8 +270,12 @@ def test_a_csv_cut_inside_a_chinese_character_is_still_reported_by_row(db):
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "old excel"])
 def test_a_damaged_excel_file_is_reported_as_such(db, damage):
     data = xlsx_bytes(CITY_ROWS)
-    data = {"truncated": data[: len(data) // 2], "garbage": b"PK\x03\x04" + b"\x00junk" * 50, "empty": b"",
-            "old excel": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100}[damage]
+    data = {
+        "truncated": data[: len(data) // 2],
+        "garbage": b"PK\x03\x04" + b"\x00junk" * 50,
+        "empty": b"",
+        "old excel": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,
+    }[damage]
     result = import_orgs(data, "机构.xlsx" if damage != "old excel" else "机构.xls")
     assert OrgUnit.objects.count() == 0
     [error] = result.errors
@@ -237,8 +291,11 @@ def test_a_missing_header_column_is_named(db):
 
 
 def test_header_synonyms_and_full_width_brackets_are_understood(db):
-    rows = [["990000", "示例省", "", "省"], ["990100", "示例市", "990000", "市"],
-            ["990121", "云川县", "990100", "县（市、区）"]]
+    rows = [
+        ["990000", "示例省", "", "省"],
+        ["990100", "示例市", "990000", "市"],
+        ["990121", "云川县", "990100", "县（市、区）"],
+    ]
     result = import_orgs(csv_bytes(rows, header="机构编码,机构名称,上级机构编码,层级"), "short.csv")
     assert result.errors == []
     assert OrgUnit.objects.get(code="990121").level == Level.COUNTY

@@ -32,14 +32,30 @@ def _task(text: str, num: str, title: str, leaders, departments, lead=()) -> Tas
     head = num.split(".")[-1] + title
     start = text.index(head)
     end = text.index("）\n", start) + 1
-    return Task(num=num, title=title, leaders=list(leaders), departments=list(departments),
-                lead_departments=list(lead), start=start, end=end)
+    return Task(
+        num=num,
+        title=title,
+        leaders=list(leaders),
+        departments=list(departments),
+        lead_departments=list(lead),
+        start=start,
+        end=end,
+    )
 
 
 def _fact(text: str, written: str, value, unit: str, cmp: str, role: str, indicator: str, code=None) -> Fact:
     start, end = _span(text, written)
-    return Fact(text=written, value=value, unit=unit, cmp=cmp, role=role, indicator=indicator,
-                start=start, end=end, code=code)
+    return Fact(
+        text=written,
+        value=value,
+        unit=unit,
+        cmp=cmp,
+        role=role,
+        indicator=indicator,
+        start=start,
+        end=end,
+        code=code,
+    )
 
 
 def plan_analysis(text: str = PLAN_TEXT) -> Analysis:
@@ -75,8 +91,15 @@ def catalogue():
     element("HTN_ALL", "高血压管理人数", "人", aggregation=Aggregation.LAST)
     return {
         "beds": indicator("NEW_BEDS", "新增基层床位", "BEDS_NEW", unit="张", decimals=0),
-        "imm": indicator("IMM_RATE", "免疫规划疫苗接种率", "IMM_DONE", "IMM_DUE", 100, "%",
-                         aliases=["适龄儿童免疫规划疫苗接种率"]),
+        "imm": indicator(
+            "IMM_RATE",
+            "免疫规划疫苗接种率",
+            "IMM_DONE",
+            "IMM_DUE",
+            100,
+            "%",
+            aliases=["适龄儿童免疫规划疫苗接种率"],
+        ),
         "htn": indicator("HTN_RATE", "高血压患者规范管理率", "HTN_STD", "HTN_ALL", 100, "%"),
     }
 
@@ -96,6 +119,8 @@ def put(element_code: str, org, period_code: str, value) -> None:
     from weijian.indicators.models import DataElement
 
     DataValue.objects.update_or_create(
-        element=DataElement.objects.get(code=element_code), org_unit=org, period=get_period(period_code),
+        element=DataElement.objects.get(code=element_code),
+        org_unit=org,
+        period=get_period(period_code),
         defaults={"value": Decimal(str(value))},
     )

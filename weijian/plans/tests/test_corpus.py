@@ -22,8 +22,9 @@ def imported(users, city):
 
     load_catalogue()
     text = importing.read_text(DOC.read_bytes(), DOC.name)
-    draft = PlanDraft.objects.create(user=users["admin"], file_name=DOC.name, year=2017,
-                                     proposal=importing.propose(text, 2017))
+    draft = PlanDraft.objects.create(
+        user=users["admin"], file_name=DOC.name, year=2017, proposal=importing.propose(text, 2017)
+    )
     return importing.confirm(draft, users["admin"], area=city.city)
 
 
@@ -48,18 +49,27 @@ def _targets(plan) -> dict[str, list]:
     return out
 
 
-@pytest.mark.parametrize("code,cmp,value,unit,scope,task", [
-    ("PAEDIATRIC_BEDS", "=", 100, "张", Scope.CITY, "三.（一）"),
-    ("OBSTETRIC_BEDS", "=", 100, "张", Scope.CITY, "三.（一）"),
-    ("PSYCH_BEDS", "=", 300, "张", Scope.CITY, "三.（一）"),
-    ("IMM_RATE", ">=", 95, "%", Scope.TOWNSHIP, "四.（三）"),
-    ("SMI_DETECT_RATE", ">=", 5, "‰", Scope.CITY, "四.（三）"),
-    ("HTN_STD_RATE", "=", 75, "%", Scope.CITY, "四.（三）"),
-    ("DM_STD_RATE", "=", 75, "%", Scope.CITY, "四.（三）"),
-])
+@pytest.mark.parametrize(
+    "code,cmp,value,unit,scope,task",
+    [
+        ("PAEDIATRIC_BEDS", "=", 100, "张", Scope.CITY, "三.（一）"),
+        ("OBSTETRIC_BEDS", "=", 100, "张", Scope.CITY, "三.（一）"),
+        ("PSYCH_BEDS", "=", 300, "张", Scope.CITY, "三.（一）"),
+        ("IMM_RATE", ">=", 95, "%", Scope.TOWNSHIP, "四.（三）"),
+        ("SMI_DETECT_RATE", ">=", 5, "‰", Scope.CITY, "四.（三）"),
+        ("HTN_STD_RATE", "=", 75, "%", Scope.CITY, "四.（三）"),
+        ("DM_STD_RATE", "=", 75, "%", Scope.CITY, "四.（三）"),
+    ],
+)
 def test_quantitative_statements_become_linked_targets(imported, code, cmp, value, unit, scope, task):
     (target,) = _targets(imported)[code]
-    assert (target.cmp, target.value, target.unit, target.scope, target.task.num) == (cmp, value, unit, scope, task)
+    assert (target.cmp, target.value, target.unit, target.scope, target.task.num) == (
+        cmp,
+        value,
+        unit,
+        scope,
+        task,
+    )
     assert target.deadline.isoformat() == "2017-12-31"
 
 
@@ -68,3 +78,8 @@ def test_clinical_pathway_targets_are_proposed(imported):
     values = {(t.value, t.unit) for t in pathway}
     assert {(20, "个"), (250, "个")} <= values
     assert any(t.cmp == ">=" and t.value == 20 for t in pathway)
+
+
+def test_listed_new_beds_are_all_increases(imported):
+    phrases = set(imported.targets.filter(unit="张").values_list("phrase", flat=True))
+    assert all(p.startswith("新增") for p in phrases), phrases

@@ -19,7 +19,13 @@ def test_proposal_reads_targets_with_scope_deadline_and_catalogue_link(cat, user
     assert set(targets) == {"100张", "95%以上", "70%"}
     beds = targets["100张"]
     assert (beds["code"], beds["cmp"], beds["value"], beds["unit"], beds["scope"], beds["deadline"]) == (
-        "NEW_BEDS", "=", 100, "张", Scope.CITY, "2030-12-31")
+        "NEW_BEDS",
+        "=",
+        100,
+        "张",
+        Scope.CITY,
+        "2030-12-31",
+    )
     imm = targets["95%以上"]
     assert (imm["code"], imm["cmp"], imm["scope"]) == ("IMM_RATE", ">=", Scope.TOWNSHIP)
     assert targets["70%"]["code"] == "HTN_RATE"
@@ -38,14 +44,17 @@ def test_non_target_quantity_is_offered_and_unknown_number_is_marked(cat, users)
     assert [u["text"] for u in draft.proposal["unknown"]] == ["12"]
 
 
-@pytest.mark.parametrize("sentence,expected", [
-    ("年底前完成", date(2030, 12, 31)),
-    ("6月底前完成", date(2030, 6, 30)),
-    ("九月份前完成", date(2030, 9, 30)),
-    ("第三季度完成", date(2030, 9, 30)),
-    ("上半年完成", date(2030, 6, 30)),
-    ("持续推进", date(2030, 12, 31)),
-])
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("年底前完成", date(2030, 12, 31)),
+        ("6月底前完成", date(2030, 6, 30)),
+        ("九月份前完成", date(2030, 9, 30)),
+        ("第三季度完成", date(2030, 9, 30)),
+        ("上半年完成", date(2030, 6, 30)),
+        ("持续推进", date(2030, 12, 31)),
+    ],
+)
 def test_deadline_is_read_from_the_sentence(sentence, expected):
     assert importing.infer_deadline(sentence, 2030) == expected
 
@@ -67,16 +76,22 @@ def test_corrections_relink_change_drop_and_split(cat, users, city):
     htn = plan.targets.get(phrase="高血压患者规范管理率")
     assert (htn.indicator, htn.value, htn.cmp) == (None, 72, ">=")
     assert not plan.targets.filter(phrase__contains="接种率").exists()
-    assert sorted(plan.targets.filter(scope=Scope.UNIT).values_list("org_unit__name", flat=True)) == ["乙区", "甲县"]
+    assert sorted(plan.targets.filter(scope=Scope.UNIT).values_list("org_unit__name", flat=True)) == [
+        "乙区",
+        "甲县",
+    ]
 
 
-@pytest.mark.parametrize("data,message", [
-    ({"code": "NO_SUCH"}, "不在指标目录中"),
-    ({"value": "十"}, "不是数字"),
-    ({"deadline": "2031-01-01"}, "不在计划年度"),
-    ({"deadline": "明年"}, "不是有效日期"),
-    ({"scope": "world"}, "范围"),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        ({"code": "NO_SUCH"}, "不在指标目录中"),
+        ({"value": "十"}, "不是数字"),
+        ({"deadline": "2031-01-01"}, "不在计划年度"),
+        ({"deadline": "明年"}, "不是有效日期"),
+        ({"scope": "world"}, "范围"),
+    ],
+)
 def test_bad_correction_is_refused_and_changes_nothing(cat, users, data, message):
     draft = helpers.draft_for(users["admin"], 2030)
     key = draft.proposal["targets"][0]["key"]
@@ -144,8 +159,18 @@ def test_cli_dry_run_prints_json_and_saves_nothing(cat, db, tmp_path, monkeypatc
     assert [t["num"] for t in data["tasks"]] == ["一.（一）", "一.（二）", "二.（一）", "二.（二）"]
     assert data["tasks"][0]["leaders"] == ["张明"] and data["tasks"][0]["departments"] == ["基层卫生健康科"]
     beds = data["targets"][0]
-    assert beds == {"task": "一.（一）", "indicator": "NEW_BEDS", "phrase": "新增基层床位", "text": "100张", "cmp": "=",
-                    "value": 100, "unit": "张", "scope": "city", "org_unit": None, "deadline": "2030-12-31"}
+    assert beds == {
+        "task": "一.（一）",
+        "indicator": "NEW_BEDS",
+        "phrase": "新增基层床位",
+        "text": "100张",
+        "cmp": "=",
+        "value": 100,
+        "unit": "张",
+        "scope": "city",
+        "org_unit": None,
+        "deadline": "2030-12-31",
+    }
     assert not Plan.objects.exists() and not Task.objects.exists() and not Target.objects.exists()
 
 
@@ -167,3 +192,33 @@ def test_cli_import_saves_plan(cat, city, users, tmp_path, monkeypatch):
     plan = Plan.objects.get()
     assert plan.tasks.count() == 4 and plan.org_unit == city.city
     assert "4项任务" in out.getvalue()
+
+
+def test_scope_of_one_target_does_not_leak_into_the_next():
+    text = "年底前签约覆盖率达到40%以上，各县（市、区）建档率达到90%以上。以乡镇为单位，接种率达到95%。"
+    assert importing.infer_scope(importing._scope_context(text, text.index("40%"))) == Scope.CITY
+    assert importing.infer_scope(importing._scope_context(text, text.index("90%"))) == Scope.COUNTY
+    assert importing.infer_scope(importing._scope_context(text, text.index("95%"))) == Scope.TOWNSHIP
+
+
+def test_phrase_loses_the_deadline_written_before_it():
+    assert importing.clean_phrase("年底前高血压患者规范管理率") == "高血压患者规范管理率"
+    assert importing.clean_phrase("确保今年全市新增儿科床位") == "新增儿科床位"
+    assert importing.clean_phrase("年底") == "年底"
+
+
+def test_new_in_front_of_a_list_applies_to_each_item():
+    assert importing._distribute_new("产科床位", "确保全市新增儿科床位100张、") == "新增产科床位"
+    assert importing._distribute_new("接种率", "新增床位100张，") == "接种率"
+
+
+def test_docx_upload_is_read_into_text():
+    from docx import Document
+
+    doc = Document()
+    for line in helpers.PLAN_TEXT.splitlines():
+        doc.add_paragraph(line)
+    buf = io.BytesIO()
+    doc.save(buf)
+    text = importing.read_text(buf.getvalue(), "要点.docx")
+    assert "（一）推进基层医疗机构建设" in text and "责任科室：基层卫生健康科" in text

@@ -27,8 +27,11 @@ def login(client, user):
 @pytest.fixture
 def fixed_engine(monkeypatch):
     real = importing.propose
-    monkeypatch.setattr(importing, "propose",
-                        lambda text, year=None, analysis=None: real(text, year, analysis=helpers.plan_analysis(text)))
+    monkeypatch.setattr(
+        importing,
+        "propose",
+        lambda text, year=None, analysis=None: real(text, year, analysis=helpers.plan_analysis(text)),
+    )
 
 
 def test_upload_preview_correct_confirm(client, users, cat, city, fixed_engine):
@@ -41,8 +44,11 @@ def test_upload_preview_correct_confirm(client, users, cat, city, fixed_engine):
     assert "推进基层医疗机构建设" in page and "各乡镇（街道）" in page and "新增基层床位" in page
     assert '<span class="tag new">新</span>张明' in page  # no such leader yet: will be created
     key = next(g["key"] for g in draft.proposal["targets"] if g["text"] == "70%")
-    r = client.post(reverse("plans:draft_target", args=[draft.pk, key]), {"value": "75", "cmp": ">="},
-                    HTTP_HX_REQUEST="true")
+    r = client.post(
+        reverse("plans:draft_target", args=[draft.pk, key]),
+        {"value": "75", "cmp": ">="},
+        HTTP_HX_REQUEST="true",
+    )
     assert r.status_code == 200 and 'value="75' in r.content.decode()
     r = client.post(reverse("plans:draft_target", args=[draft.pk, key]), {"value": "七十五"})
     assert "目标值“七十五”不是数字" in r.content.decode()
@@ -65,11 +71,17 @@ def test_revision_preview_shows_changes(client, users, plan, monkeypatch):
     from weijian.plans.tests.test_reimport import REVISED, revised_analysis
 
     real = importing.propose
-    monkeypatch.setattr(importing, "propose",
-                        lambda text, year=None, analysis=None: real(text, year, analysis=revised_analysis()))
+    monkeypatch.setattr(
+        importing,
+        "propose",
+        lambda text, year=None, analysis=None: real(text, year, analysis=revised_analysis()),
+    )
     login(client, users["admin"])
-    r = client.post(reverse("plans:revise", args=[plan.pk]),
-                    {"file": SimpleUploadedFile("要点（修订）.txt", REVISED.encode())}, follow=True)
+    r = client.post(
+        reverse("plans:revise", args=[plan.pk]),
+        {"file": SimpleUploadedFile("要点（修订）.txt", REVISED.encode())},
+        follow=True,
+    )
     page = r.content.decode()
     assert "与现有计划相比：新增1项，删除1项，表述修改1项，责任调整1项" in page
     assert "责任领导：李华、各相关分管领导 → 赵丽" in page
@@ -79,8 +91,12 @@ def test_revision_preview_shows_changes(client, users, plan, monkeypatch):
 def test_dashboard_lists_and_exports(client, users, plan, city):
     put("BEDS_NEW", city.hospital_a, f"{YEAR}01", 5)
     login(client, users["leader"])
-    expect = {"plans:plan": "推进基层医疗机构建设", "plans:tasks": "推进基层医疗机构建设",
-              "plans:by_department": "基层卫生健康科", "plans:by_county": "甲镇卫生院：未报数"}
+    expect = {
+        "plans:plan": "推进基层医疗机构建设",
+        "plans:tasks": "推进基层医疗机构建设",
+        "plans:by_department": "基层卫生健康科",
+        "plans:by_county": "甲镇卫生院：未报数",
+    }
     for name, text in expect.items():
         r = client.get(reverse(name, args=[plan.pk]))
         assert r.status_code == 200 and text in r.content.decode(), name
@@ -101,16 +117,29 @@ def test_department_reports_progress_with_attachment(client, users, plan):
     login(client, users["dept"])
     page = client.get(reverse("plans:task", args=[task.pk])).content.decode()
     assert "提交进度" in page
-    r = client.post(reverse("plans:report", args=[task.pk]), {
-        "period_code": f"{YEAR}01", "percent": "40", "text": "完成选址",
-        "attachments": [SimpleUploadedFile("照片.jpg", b"\xff\xd8fake")]})
+    r = client.post(
+        reverse("plans:report", args=[task.pk]),
+        {
+            "period_code": f"{YEAR}01",
+            "percent": "40",
+            "text": "完成选址",
+            "attachments": [SimpleUploadedFile("照片.jpg", b"\xff\xd8fake")],
+        },
+    )
     assert r.status_code == 302
     report = task.reports.get()
-    assert (report.percent, report.department, report.attachments.get().name) == (40, users["dept"].department, "照片.jpg")
+    assert (report.percent, report.department, report.attachments.get().name) == (
+        40,
+        users["dept"].department,
+        "照片.jpg",
+    )
     r = client.get(reverse("plans:attachment", args=[report.attachments.get().pk]))
     assert r.status_code == 200 and b"".join(r.streaming_content) == b"\xff\xd8fake"
-    r = client.post(reverse("plans:report", args=[task.pk]), {"period_code": f"{YEAR}01", "percent": "140",
-                                                              "text": "x"}, follow=True)
+    r = client.post(
+        reverse("plans:report", args=[task.pk]),
+        {"period_code": f"{YEAR}01", "percent": "140", "text": "x"},
+        follow=True,
+    )
     assert "完成进度不能大于 100" in r.content.decode()
     assert task.reports.count() == 1
 
@@ -133,9 +162,16 @@ def test_supervision_raised_from_task_and_closed(client, users, plan):
     form = client.get(reverse("plans:supervision_new") + f"?task={task.pk}").content.decode()
     assert "督办：一.（一） 推进基层医疗机构建设" in form
     deadline = (timezone.localdate() + timedelta(days=7)).isoformat()
-    r = client.post(reverse("plans:supervision_new"), {
-        "task": task.pk, "title": "督办：床位", "description": "请加快", "deadline": deadline,
-        "assignee_department": users["dept"].department.pk})
+    r = client.post(
+        reverse("plans:supervision_new"),
+        {
+            "task": task.pk,
+            "title": "督办：床位",
+            "description": "请加快",
+            "deadline": deadline,
+            "assignee_department": users["dept"].department.pk,
+        },
+    )
     item = SupervisionItem.objects.get()
     assert r.url == reverse("plans:supervision", args=[item.pk])
     client.logout()
@@ -144,7 +180,9 @@ def test_supervision_raised_from_task_and_closed(client, users, plan):
     client.logout()
     login(client, users["leader"])
     client.post(reverse("plans:supervision_step", args=[item.pk]), {"action": "approve", "text": "属实"})
-    r = client.post(reverse("plans:supervision_step", args=[item.pk]), {"action": "close", "text": ""}, follow=True)
+    r = client.post(
+        reverse("plans:supervision_step", args=[item.pk]), {"action": "close", "text": ""}, follow=True
+    )
     item.refresh_from_db()
     assert item.stage == Stage.CLOSED
     assert "已记录“办结”" in r.content.decode()
@@ -155,14 +193,28 @@ def test_supervision_raised_from_task_and_closed(client, users, plan):
 def test_problem_registered_rectified_and_rated(client, users, city):
     login(client, users["admin"])
     deadline = (timezone.localdate() + timedelta(days=30)).isoformat()
-    r = client.post(reverse("plans:problem_new"), {"source": "patrol", "source_name": "市委巡察组",
-                                                   "description": "药品采购台账不全", "owner_org": city.county_a.pk,
-                                                   "deadline": deadline})
+    r = client.post(
+        reverse("plans:problem_new"),
+        {
+            "source": "patrol",
+            "source_name": "市委巡察组",
+            "description": "药品采购台账不全",
+            "owner_org": city.county_a.pk,
+            "deadline": deadline,
+        },
+    )
     item = ProblemItem.objects.get()
     assert r.url == reverse("plans:problem", args=[item.pk])
-    r = client.post(reverse("plans:problem_new"), {"source": "patrol", "description": "x", "deadline": deadline,
-                                                   "owner_org": city.county_a.pk,
-                                                   "owner_department": users["dept"].department.pk})
+    r = client.post(
+        reverse("plans:problem_new"),
+        {
+            "source": "patrol",
+            "description": "x",
+            "deadline": deadline,
+            "owner_org": city.county_a.pk,
+            "owner_department": users["dept"].department.pk,
+        },
+    )
     assert "二选一" in r.content.decode() and ProblemItem.objects.count() == 1
     client.logout()
     login(client, users["county"])
@@ -177,4 +229,18 @@ def test_draft_split_by_county_over_htmx(client, users, cat, city):
     login(client, users["admin"])
     r = client.post(reverse("plans:draft_split", args=[draft.pk, key]), HTTP_HX_REQUEST="true")
     body = r.content.decode()
-    assert body.count("<tr id=\"target-") == 2 and "甲县" in body and "乙区" in body
+    assert body.count('<tr id="target-') == 2 and "甲县" in body and "乙区" in body
+
+
+def test_report_interval_is_set_by_admin_only(client, users, plan):
+    client.force_login(users["leader"])
+    assert (
+        client.post(reverse("plans:set_interval", args=[plan.pk]), {"report_interval": "Q"}).status_code
+        == 403
+    )
+    client.force_login(users["admin"])
+    r = client.post(reverse("plans:set_interval", args=[plan.pk]), {"report_interval": "X"}, follow=True)
+    assert "进度填报周期“X”无效" in r.content.decode()
+    client.post(reverse("plans:set_interval", args=[plan.pk]), {"report_interval": "Q"})
+    plan.refresh_from_db()
+    assert plan.report_interval == "Q"

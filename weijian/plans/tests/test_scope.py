@@ -22,17 +22,42 @@ SOON = timezone.localdate() + timedelta(days=10)
 def world(plan, users, city):
     """A plan with a report and attachment, a 督办 item and a problem for 甲县, and outsiders."""
     task = plan.tasks.get(num="一.（一）")
-    report = progress.submit_report(users["dept"], task, period_code=f"{YEAR}01", percent=10, text="起步",
-                                    files=[SimpleUploadedFile("a.pdf", b"%PDF-1")])
-    item = supervision.raise_item(users["leader"], title="督办甲县", deadline=SOON, task=task,
-                                  assignee_org=city.county_a)
-    dept_item = supervision.raise_item(users["leader"], title="督办科室", deadline=SOON, task=task,
-                                       assignee_department=users["dept"].department)
-    problem = supervision.register_problem(users["leader"], source=ProblemSource.INSPECTION, description="甲县问题",
-                                           deadline=SOON, owner_org=city.county_a)
+    report = progress.submit_report(
+        users["dept"],
+        task,
+        period_code=f"{YEAR}01",
+        percent=10,
+        text="起步",
+        files=[SimpleUploadedFile("a.pdf", b"%PDF-1")],
+    )
+    item = supervision.raise_item(
+        users["leader"], title="督办甲县", deadline=SOON, task=task, assignee_org=city.county_a
+    )
+    dept_item = supervision.raise_item(
+        users["leader"],
+        title="督办科室",
+        deadline=SOON,
+        task=task,
+        assignee_department=users["dept"].department,
+    )
+    problem = supervision.register_problem(
+        users["leader"],
+        source=ProblemSource.INSPECTION,
+        description="甲县问题",
+        deadline=SOON,
+        owner_org=city.county_a,
+    )
     other = make_user("other_dept", "dept", department=Department.objects.create(name="财务科"))
-    return {"plan": plan, "task": task, "report": report, "item": item, "dept_item": dept_item,
-            "problem": problem, "other_dept": other, "quiet_task": plan.tasks.get(num="二.（二）")}
+    return {
+        "plan": plan,
+        "task": task,
+        "report": report,
+        "item": item,
+        "dept_item": dept_item,
+        "problem": problem,
+        "other_dept": other,
+        "quiet_task": plan.tasks.get(num="二.（二）"),
+    }
 
 
 def test_readers_of_tasks(world, users):
@@ -69,14 +94,17 @@ def test_supervision_and_problems_scope(world, users):
 
     assert set(SupervisionItem.objects.for_user(users["county"])) == {world["item"]}
     assert set(SupervisionItem.objects.for_user(users["other_county"])) == set()
-    assert set(SupervisionItem.objects.for_user(users["dept"])) == {world["item"], world["dept_item"]}  # its task
+    assert set(SupervisionItem.objects.for_user(users["dept"])) == {
+        world["item"],
+        world["dept_item"],
+    }  # its task
     assert set(SupervisionItem.objects.for_user(world["other_dept"])) == set()
     assert set(ProblemItem.objects.for_user(users["inst"])) == set()  # owner is the county above it
     assert set(ProblemItem.objects.for_user(users["county"])) == {world["problem"]}
 
 
 def _pages(world):
-    plan, task = world["plan"], world["task"]
+    plan = world["plan"]
     return {
         "dashboard": reverse("plans:plan", args=[plan.pk]),
         "tasks": reverse("plans:tasks", args=[plan.pk]),
@@ -92,8 +120,22 @@ def _pages(world):
     }
 
 
-@pytest.mark.parametrize("page", ["dashboard", "tasks", "by_department", "export_xlsx", "export_docx", "revise",
-                                  "import", "quiet_task", "attachment", "supervision_new", "problem_new"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "dashboard",
+        "tasks",
+        "by_department",
+        "export_xlsx",
+        "export_docx",
+        "revise",
+        "import",
+        "quiet_task",
+        "attachment",
+        "supervision_new",
+        "problem_new",
+    ],
+)
 def test_county_user_is_refused_commission_pages(client, world, users, page):
     client.force_login(users["county"])
     r = client.get(_pages(world)[page])
@@ -115,7 +157,9 @@ def test_outsiders_of_items_get_404(client, world, users):
     client.force_login(users["other_county"])
     assert client.get(reverse("plans:supervision", args=[world["item"].pk])).status_code == 404
     assert client.get(reverse("plans:problem", args=[world["problem"].pk])).status_code == 404
-    r = client.post(reverse("plans:supervision_step", args=[world["item"].pk]), {"action": "reply", "text": "x"})
+    r = client.post(
+        reverse("plans:supervision_step", args=[world["item"].pk]), {"action": "reply", "text": "x"}
+    )
     assert r.status_code == 404
     client.force_login(world["other_dept"])
     assert client.get(reverse("plans:supervision", args=[world["dept_item"].pk])).status_code == 404
@@ -124,14 +168,21 @@ def test_outsiders_of_items_get_404(client, world, users):
 
 def test_wrong_department_cannot_report_or_set_actuals(client, world, users):
     client.force_login(world["other_dept"])
-    r = client.post(reverse("plans:report", args=[world["task"].pk]),
-                    {"period_code": f"{YEAR}01", "percent": 50, "text": "冒名填报"})
+    r = client.post(
+        reverse("plans:report", args=[world["task"].pk]),
+        {"period_code": f"{YEAR}01", "percent": 50, "text": "冒名填报"},
+    )
     assert r.status_code == 403
     target = world["plan"].targets.get(phrase="新增基层床位")
     assert client.post(reverse("plans:target_actual", args=[target.pk]), {"value": "9"}).status_code == 403
     client.force_login(users["leader"])
-    assert client.post(reverse("plans:report", args=[world["task"].pk]),
-                       {"period_code": f"{YEAR}01", "percent": 50, "text": "x"}).status_code == 403
+    assert (
+        client.post(
+            reverse("plans:report", args=[world["task"].pk]),
+            {"period_code": f"{YEAR}01", "percent": 50, "text": "x"},
+        ).status_code
+        == 403
+    )
     assert world["task"].reports.count() == 1
 
 
@@ -155,7 +206,6 @@ def test_draft_belongs_to_its_uploader(client, users, cat):
     assert client.get(reverse("plans:import")).status_code == 403
 
 
-@pytest.mark.urls("weijian.plans.tests.api_urls")
 def test_api_is_scoped(client, world, users):
     client.force_login(users["county"])
     tasks = client.get("/api/plans/tasks/").json()["results"]
@@ -169,21 +219,42 @@ def test_api_is_scoped(client, world, users):
     client.force_login(users["other_county"])
     assert client.get("/api/plans/problems/").json()["results"] == []
     assert client.get(f"/api/plans/problems/{world['problem'].pk}/").status_code == 404
-    r = client.post(f"/api/plans/tasks/{world['task'].pk}/reports/", {"period_code": f"{YEAR}02", "percent": 5,
-                                                                       "text": "x"})
+    r = client.post(
+        f"/api/plans/tasks/{world['task'].pk}/reports/",
+        {"period_code": f"{YEAR}02", "percent": 5, "text": "x"},
+    )
     assert r.status_code in (403, 404)
     client.logout()
     assert client.get("/api/plans/tasks/").status_code in (401, 403)
 
 
-@pytest.mark.urls("weijian.plans.tests.api_urls")
 def test_api_task_status_and_report(client, world, users):
     client.force_login(users["dept"])
-    r = client.post(f"/api/plans/tasks/{world['task'].pk}/reports/",
-                    {"period_code": f"{YEAR}02", "percent": 30, "text": "进展顺利"}, content_type="application/json")
+    r = client.post(
+        f"/api/plans/tasks/{world['task'].pk}/reports/",
+        {"period_code": f"{YEAR}02", "percent": 30, "text": "进展顺利"},
+        content_type="application/json",
+    )
     assert r.status_code == 201 and r.json()["percent"] == 30
-    r = client.post(f"/api/plans/tasks/{world['task'].pk}/reports/",
-                    {"period_code": "1999", "percent": 30, "text": "x"}, content_type="application/json")
+    r = client.post(
+        f"/api/plans/tasks/{world['task'].pk}/reports/",
+        {"period_code": "1999", "percent": 30, "text": "x"},
+        content_type="application/json",
+    )
     assert r.status_code == 400 and "不在计划年度" in r.json()["detail"]
     task = client.get(f"/api/plans/tasks/{world['task'].pk}/").json()
     assert task["percent"] == 30 and task["departments"] == ["基层卫生健康科"] and task["status_label"]
+
+
+def test_county_user_sees_its_own_figure_not_the_citys(client, world, users, city):
+    from weijian.plans.tests.helpers import put
+
+    put("IMM_DONE", city.clinic_a, f"{YEAR}Q1", 90)
+    put("IMM_DUE", city.clinic_a, f"{YEAR}Q1", 100)
+    put("IMM_DONE", city.clinic_b, f"{YEAR}Q1", 100)
+    put("IMM_DUE", city.clinic_b, f"{YEAR}Q1", 100)
+    client.force_login(users["county"])
+    page = client.get(reverse("plans:task", args=[world["task"].pk])).content.decode()
+    # 甲县's rate, not the city's 95%.
+    assert '<td class="num">90' in page and '<td class="num">95' not in page
+    assert "乙街道社区卫生服务中心" not in page

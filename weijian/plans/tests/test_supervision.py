@@ -67,11 +67,14 @@ def test_item_assigned_to_a_county_is_handled_by_that_county(plan, users, city):
     assert item.stage == Stage.REPLIED
 
 
-@pytest.mark.parametrize("kw,message", [
-    ({"assignee_department": None}, "二选一"),
-    ({"title": " "}, "不能为空"),
-    ({"deadline": timezone.localdate() - timedelta(days=1)}, "早于今天"),
-])
+@pytest.mark.parametrize(
+    "kw,message",
+    [
+        ({"assignee_department": None}, "二选一"),
+        ({"title": " "}, "不能为空"),
+        ({"deadline": timezone.localdate() - timedelta(days=1)}, "早于今天"),
+    ],
+)
 def test_bad_item_is_refused(plan, users, kw, message):
     args = {"title": "督办", "deadline": SOON, "assignee_department": users["dept"].department, **kw}
     with pytest.raises(supervision.SupervisionError, match=message):
@@ -81,12 +84,22 @@ def test_bad_item_is_refused(plan, users, kw, message):
 def test_completion_rate_per_source_and_unit(users, city):
     dept = users["dept"].department
     for i in range(38):
-        p = supervision.register_problem(users["admin"], source=ProblemSource.PATROL, description=f"问题{i}",
-                                         deadline=SOON, owner_department=dept)
+        p = supervision.register_problem(
+            users["admin"],
+            source=ProblemSource.PATROL,
+            description=f"问题{i}",
+            deadline=SOON,
+            owner_department=dept,
+        )
         if i < 36:
             supervision.update_rectification(users["dept"], p, Rectification.DONE, "已整改到位")
-    supervision.register_problem(users["admin"], source=ProblemSource.INSPECTION, description="院感检查问题",
-                                 deadline=SOON, owner_org=city.hospital_a)
+    supervision.register_problem(
+        users["admin"],
+        source=ProblemSource.INSPECTION,
+        description="院感检查问题",
+        deadline=SOON,
+        owner_org=city.hospital_a,
+    )
     rates = supervision.completion_rates(ProblemItem.objects.all())
     patrol = next(c for c in rates["source"] if c.label == "巡察")
     assert (patrol.done, patrol.total, str(patrol.rate)) == (36, 38, "94.74")
@@ -96,8 +109,13 @@ def test_completion_rate_per_source_and_unit(users, city):
 
 
 def test_rectification_rules(users, city):
-    p = supervision.register_problem(users["leader"], source=ProblemSource.SUPERVISION, description="督导发现问题",
-                                     deadline=SOON, owner_org=city.county_a)
+    p = supervision.register_problem(
+        users["leader"],
+        source=ProblemSource.SUPERVISION,
+        description="督导发现问题",
+        deadline=SOON,
+        owner_org=city.county_a,
+    )
     with pytest.raises(supervision.SupervisionError, match="必须填写整改措施"):
         supervision.update_rectification(users["county"], p, Rectification.DONE, "")
     with pytest.raises(supervision.SupervisionError, match="责任"):

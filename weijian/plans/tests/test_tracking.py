@@ -92,7 +92,9 @@ def test_task_without_numbers_is_tracked_by_reports(plan, users):
     assert tp.needs_reports and tp.status == tracking.Status.NOT_STARTED
     assert tp.missing_reports == [f"{YEAR}01", f"{YEAR}02", f"{YEAR}03"]
     for month in ("01", "02", "03"):
-        progress.submit_report(users["dept"], task, period_code=f"{YEAR}{month}", percent=20, text="整顿进行中")
+        progress.submit_report(
+            users["dept"], task, period_code=f"{YEAR}{month}", percent=20, text="整顿进行中"
+        )
     tp = tracking.task_progress(task, date(YEAR, 4, 10))
     assert tp.missing_reports == [] and tp.percent == 20
     assert tp.status == tracking.Status.ON_TRACK  # 20% at a quarter of the year
@@ -137,10 +139,15 @@ def test_report_by_other_department_is_refused(plan, users):
         progress.submit_report(users["leader"], task, period_code=f"{YEAR}01", percent=10, text="x")
 
 
-@pytest.mark.parametrize("period,percent,message", [
-    ("2001", 10, "不在计划年度"), ("abc", 10, "不是有效的期间"), (f"{YEAR}01", 120, "0 到 100"),
-    (f"{YEAR}01", "很多", "不是整数"),
-])
+@pytest.mark.parametrize(
+    "period,percent,message",
+    [
+        ("2001", 10, "不在计划年度"),
+        ("abc", 10, "不是有效的期间"),
+        (f"{YEAR}01", 120, "0 到 100"),
+        (f"{YEAR}01", "很多", "不是整数"),
+    ],
+)
 def test_bad_report_is_refused_with_reason(plan, users, period, percent, message):
     task = plan.tasks.get(num="一.（一）")
     with pytest.raises(progress.ProgressError, match=message):
@@ -157,3 +164,35 @@ def test_manual_actual_for_unlinked_target(plan, users):
     progress.set_manual_actual(users["dept"], target, "71")
     tp = tracking.target_progress(target, MID)
     assert tp.actual == 71 and tp.met
+
+
+def test_new_beds_against_a_stock_indicator_count_the_growth(users, city, cat):
+    from weijian.indicators.models import Aggregation
+    from weijian.plans.models import Scope, Target
+    from weijian.testing import element, indicator
+
+    element("BEDS_PAED", "儿科床位", "张", aggregation=Aggregation.LAST)
+    paed = indicator("PAED_BEDS", "儿科床位数", "BEDS_PAED", unit="张")
+    plan = Plan.objects.create(title="计划", year=YEAR, org_unit=city.city)
+    target = Target.objects.create(
+        plan=plan,
+        indicator=paed,
+        phrase="新增儿科床位",
+        cmp="=",
+        value=20,
+        unit="张",
+        scope=Scope.CITY,
+        deadline=date(YEAR, 12, 31),
+    )
+    put("BEDS_PAED", city.hospital_a, str(YEAR - 1), 100)
+    put("BEDS_PAED", city.hospital_a, str(YEAR), 112)
+    tp = tracking.target_progress(target, MID)
+    assert tp.actual == 12 and not tp.met  # 112 beds now, 12 of them new
+
+
+def test_quarterly_plan_owes_quarterly_reports(plan):
+    _issued_in_january(plan)
+    plan.report_interval = "Q"
+    plan.save()
+    task = plan.tasks.select_related("plan").get(num="二.（二）")
+    assert tracking.missing_reports(task, date(YEAR, 8, 1)) == [f"{YEAR}Q1", f"{YEAR}Q2"]

@@ -71,7 +71,7 @@ def test_fit_cuts_and_pads_by_display_width():
 
 def test_dash_reads_standard_input(capsys):
     code, out, _ = run(["-"], capsys, stdin=PLAN.encode("utf-8"))
-    assert code == 0 and json.loads(out)["doc"] == "stdin"
+    assert code == 0 and json.loads(out)["doc"] == "标准输入"
 
 
 def test_unreadable_file_gives_a_chinese_message_and_status_2(tmp_path, capsys):

@@ -15,7 +15,9 @@ def types(text: str, kind: str = "summary") -> list[str]:
 
 
 def test_a_clause_written_twice_is_a_duplicate():
-    text = "全县卫生院全部开设中医馆，服务能力提升。年内新建村卫生室十所。全县卫生院全部开设中医馆，群众满意。"
+    text = (
+        "全县卫生院全部开设中医馆，服务能力提升。年内新建村卫生室十所。全县卫生院全部开设中医馆，群众满意。"
+    )
     assert ("duplicate_sentence", "全县卫生院全部开设中医馆") in flagged(text)
 
 
@@ -42,7 +44,9 @@ def test_short_common_phrases_and_plan_goals_restated_under_headings_are_not_dup
 
 
 def test_the_same_figure_with_two_values_conflicts():
-    text = "全县新增儿科、产科床位数分别为120张、80张，运行良好。年底前，全县儿科、产科床位数分别为150张、80张。"
+    text = (
+        "全县新增儿科、产科床位数分别为120张、80张，运行良好。年底前，全县儿科、产科床位数分别为150张、80张。"
+    )
     found = flagged(text)
     assert ("conflicting_figures", "全县儿科、产科床位数分别为150张、80张") in found
 

@@ -45,7 +45,10 @@ def test_file_is_read_from_a_path_and_named_after_it(tmp_path):
 
 
 def test_full_width_digits_and_signs_become_ascii():
-    assert normalise("接种率达到１２．５％，比去年提高０．８个百分点").text == "接种率达到12.5%，比去年提高0.8个百分点"
+    assert (
+        normalise("接种率达到１２．５％，比去年提高０．８个百分点").text
+        == "接种率达到12.5%，比去年提高0.8个百分点"
+    )
 
 
 def test_stray_spaces_inside_figures_are_removed_and_mapped_back():

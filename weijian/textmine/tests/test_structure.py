@@ -10,7 +10,15 @@ def heads(text: str) -> list[tuple[str, int, str]]:
 
 
 def test_chinese_numerals_are_read():
-    assert [cn_number(s) for s in ("一", "九", "十", "十一", "二十", "二十三", "甲")] == [1, 9, 10, 11, 20, 23, None]
+    assert [cn_number(s) for s in ("一", "九", "十", "十一", "二十", "二十三", "甲")] == [
+        1,
+        9,
+        10,
+        11,
+        20,
+        23,
+        None,
+    ]
 
 
 def test_five_ladders_nest_in_order_of_first_appearance():
@@ -44,14 +52,23 @@ def test_five_ladders_nest_in_order_of_first_appearance():
 
 def test_the_outermost_ladder_in_use_is_level_one():
     text = "（一）加强培训。内容。\n1.岗前培训。内容。\n2.在岗培训。内容。\n（二）加强考核。内容。\n"
-    assert heads(text) == [("（一）", 1, "加强培训"), ("（一）.1", 2, "岗前培训"), ("（一）.2", 2, "在岗培训"), ("（二）", 1, "加强考核")]
+    assert heads(text) == [
+        ("（一）", 1, "加强培训"),
+        ("（一）.1", 2, "岗前培训"),
+        ("（一）.2", 2, "在岗培训"),
+        ("（二）", 1, "加强考核"),
+    ]
 
 
 def test_enumerators_head_blocks_only_at_the_start_of_a_line():
     inline = "一、医疗服务\n今年重点抓三件事。一是扩容。二是提质。三是增效。\n"
     assert heads(inline) == [("一", 1, "医疗服务")]
     blocks = "一、医疗服务\n一是扩大优质资源。内容。\n二是提升服务质量。内容。\n"
-    assert heads(blocks) == [("一", 1, "医疗服务"), ("一.一", 2, "扩大优质资源"), ("一.二", 2, "提升服务质量")]
+    assert heads(blocks) == [
+        ("一", 1, "医疗服务"),
+        ("一.一", 2, "扩大优质资源"),
+        ("一.二", 2, "提升服务质量"),
+    ]
 
 
 def test_headings_run_into_one_line_are_found_after_a_finished_sentence():
@@ -85,7 +102,9 @@ def test_section_spans_cover_their_block():
 
 
 def test_owners_are_sorted_by_role_and_names_split():
-    o = parse_owners("（责任领导：张三、李四，牵头科室：医政科；责任科室：疾控科，基层科 规财科；配合单位：各县区卫健局、市疾控中心）")
+    o = parse_owners(
+        "（责任领导：张三、李四，牵头科室：医政科；责任科室：疾控科，基层科 规财科；配合单位：各县区卫健局、市疾控中心）"
+    )
     assert o == {
         "leaders": ["张三", "李四"],
         "lead_departments": ["医政科"],

@@ -12,10 +12,9 @@ register = template.Library()
 
 @register.filter
 def count(value) -> str:
-    """A numerator or denominator: whole numbers without decimals, others with two; — when missing."""
-    from weijian.data.formatting import format_figure
+    """A numerator or denominator as a count: 5051, 3.05万, 12.5; — when missing."""
+    from weijian.data.formatting import NO_FIGURE, format_figure
 
     if value is None or value == "":
-        return "—"
-    number = Decimal(value)
-    return format_figure(number, "", 0 if number == number.to_integral_value() else 2)
+        return NO_FIGURE
+    return format_figure(Decimal(value), "", 2)

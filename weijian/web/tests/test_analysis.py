@@ -18,7 +18,7 @@ def test_element_analysis_for_a_quarter(client, users, reporting):
     client.force_login(users["county"])
     page = client.get("/analysis/?target=HTN_MGD&org_unit=C01A&period=2024Q1").content.decode()
     assert "2024年第1季度" in page
-    assert "360人" in page   # (120 + 60) × 2 months
+    assert "360人" in page  # (120 + 60) × 2 months
     assert "增长300.0%" in page  # 2023Q1: (30 + 15) × 2 = 90
 
 
@@ -33,8 +33,14 @@ def test_violations_of_the_unit_are_listed(client, users, reporting):
     from weijian import testing
     from weijian.data.models import ValidationRule
 
-    ValidationRule.objects.create(code="R1", name="规范管理人数不超过管理人数", left="HTN_MGD", operator="<=",
-                                  right="HTN_ALL", message="规范管理人数不能超过管理人数")
+    ValidationRule.objects.create(
+        code="R1",
+        name="规范管理人数不超过管理人数",
+        left="HTN_MGD",
+        operator="<=",
+        right="HTN_ALL",
+        message="规范管理人数不能超过管理人数",
+    )
     testing.value(reporting["managed"], users["county"].org_unit.get_first_child(), "202405", 9)
     testing.value(reporting["total"], users["county"].org_unit.get_first_child(), "202405", 3)
     client.force_login(users["county"])

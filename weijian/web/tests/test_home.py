@@ -8,7 +8,7 @@ from weijian.web import dashboard
 def _charts(response) -> dict:
     html = response.content.decode()
     start = html.index('id="chart-data"')
-    body = html[html.index(">", start) + 1: html.index("</script>", start)]
+    body = html[html.index(">", start) + 1 : html.index("</script>", start)]
     return json.loads(body)
 
 
@@ -18,7 +18,7 @@ def test_leader_sees_the_city_rate_recomputed_from_sums(client, users, reporting
     page = response.content.decode()
     assert "示例市" in page and "2024年" in page
     assert "高血压患者规范管理率" in page
-    assert "40.00%" in page          # 400 / 1000, not the mean of 60% and 10%
+    assert "40.00%" in page  # 400 / 1000, not the mean of 60% and 10%
     assert "提高20.40个百分点" in page  # 2023: 98 / 500 = 19.60%
 
 
@@ -55,3 +55,14 @@ def test_user_without_org_unit_sees_a_message_not_data(client, city, reporting):
     client.force_login(lost)
     page = client.get("/").content.decode()
     assert "还没有分配所属机构" in page and "%" not in page.split("<main")[1]
+
+
+def test_unit_without_key_figures_sees_the_data_it_reports(client, users, city, reporting):
+    from weijian import testing
+
+    reporting["rate"].delete()
+    testing.indicator("IMR", "婴儿死亡率", "INF_DEATHS * 1000", "LIVE_BIRTHS", unit="‰", is_key=True)
+    client.force_login(users["inst"])
+    page = client.get("/").content.decode()
+    assert "本单位填报的主要数据" in page and "婴儿死亡率" not in page
+    assert "高血压患者规范管理人数" in page and "240人" in page  # 120 × 2 months of 2024

@@ -19,7 +19,7 @@ def test_file_with_an_error_changes_nothing_and_names_the_row(client, users, rep
     response = _upload(client, HEADER + "HTN_MGD,C01A01,202405,10\nHTN_MGD,C01A01,202406,abc\n")
     page = response.content.decode()
     assert "未导入" in page and "行号" in page
-    assert "<td class=\"num\">3</td>" in page and "abc" in page
+    assert '<td class="num">3</td>' in page and "abc" in page
     assert not DataValue.objects.filter(period__code="202405").exists()
 
 

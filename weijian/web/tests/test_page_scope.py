@@ -8,8 +8,17 @@ from weijian.data.imports import import_file
 
 
 def _pages():
-    return ["home", "org_tree", "org_io", "catalogue", "data_entry", "data_template", "data_import", "analysis",
-            "analysis_export"]
+    return [
+        "home",
+        "org_tree",
+        "org_io",
+        "catalogue",
+        "data_entry",
+        "data_template",
+        "data_import",
+        "analysis",
+        "analysis_export",
+    ]
 
 
 @pytest.mark.parametrize("name", _pages())
@@ -50,8 +59,10 @@ def test_county_user_cannot_open_another_county(client, users, reporting, url, s
 
 def test_county_user_cannot_post_entry_for_another_county(client, users, reporting):
     client.force_login(users["county"])
-    response = client.post("/data/entry/", {"dataset": "HTN_M", "org_unit": "C01B01", "period": "202403",
-                                            f"v_{reporting['managed'].pk}": "5"})
+    response = client.post(
+        "/data/entry/",
+        {"dataset": "HTN_M", "org_unit": "C01B01", "period": "202403", f"v_{reporting['managed'].pk}": "5"},
+    )
     assert response.status_code == 404
     assert not reporting["managed"].datavalue_set.filter(period__code="202403").exists()
 

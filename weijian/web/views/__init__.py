@@ -9,6 +9,15 @@ from .imports import data_import, import_result
 from .orgs import org_detail, org_io, org_tree
 
 __all__ = [
-    "analysis", "analysis_export", "catalogue", "data_entry", "data_template", "home", "data_import",
-    "import_result", "org_detail", "org_io", "org_tree",
+    "analysis",
+    "analysis_export",
+    "catalogue",
+    "data_entry",
+    "data_template",
+    "home",
+    "data_import",
+    "import_result",
+    "org_detail",
+    "org_io",
+    "org_tree",
 ]

@@ -21,12 +21,20 @@ def _selection(request: HttpRequest) -> dict:
     unknown target or a malformed period a message naming what was wrong."""
     user, params = request.user, request.GET
     problems = []
-    org = readable_org_or_404(user, params["org_unit"]) if params.get("org_unit") else dashboard.home_org(user)
+    org = (
+        readable_org_or_404(user, params["org_unit"]) if params.get("org_unit") else dashboard.home_org(user)
+    )
     if org is None:
         raise Http404("您的账户没有可查看的机构")
     code = params.get("target", "").strip()
-    target = dashboard.resolve_target(code) if code else (
-        Indicator.objects.filter(is_key=True).order_by("category", "code").first() or Indicator.objects.first())
+    target = (
+        dashboard.resolve_target(code)
+        if code
+        else (
+            Indicator.objects.filter(is_key=True).order_by("category", "code").first()
+            or Indicator.objects.first()
+        )
+    )
     if code and target is None:
         problems.append(f"没有编码为“{code}”的指标或数据元")
     period_code = params.get("period", "").strip().upper()
@@ -44,8 +52,11 @@ def _selection(request: HttpRequest) -> dict:
 def _choices(user, org: OrgUnit) -> dict:
     # Administrative units everywhere in scope, institutions only under the chosen unit: a
     # city's 150 institutions would drown the list.
-    units = list(OrgUnit.objects.for_user(user).filter(active=True)
-                 .filter(Q(level__lt=Level.INSTITUTION) | Q(path__startswith=org.path) | Q(pk=org.pk)))
+    units = list(
+        OrgUnit.objects.for_user(user)
+        .filter(active=True)
+        .filter(Q(level__lt=Level.INSTITUTION) | Q(path__startswith=org.path) | Q(pk=org.pk))
+    )
     top = min((u.depth for u in units), default=1)
     return {
         "unit_choices": [(u.code, indent(u, top)) for u in units],
@@ -62,13 +73,17 @@ def analysis(request: HttpRequest) -> HttpResponse:
         result = dashboard.analyse(sel["target"], sel["org"], sel["period_code"])
         from weijian.data.validation import violations
 
-        ctx.update({
-            "result": result,
-            "charts": {"chart-trend": result.trend.as_chart(),
-                       **({"chart-children": result.children_chart.as_chart()} if result.children_chart else {})},
-            "violations": violations(sel["org"], sel["period_code"]),
-            "query": request.GET.urlencode(),
-        })
+        ctx.update(
+            {
+                "result": result,
+                "charts": {
+                    "chart-trend": result.trend.as_chart(),
+                    **({"chart-children": result.children_chart.as_chart()} if result.children_chart else {}),
+                },
+                "violations": violations(sel["org"], sel["period_code"]),
+                "query": request.GET.urlencode(),
+            }
+        )
     return render(request, "web/analysis.html", ctx)
 
 
@@ -77,8 +92,10 @@ def analysis_export(request: HttpRequest) -> HttpResponse:
     if sel["target"] is None or sel["problems"]:
         raise Http404("；".join(sel["problems"]) or "请选择指标或数据元")
     result = dashboard.analyse(sel["target"], sel["org"], sel["period_code"])
-    response = HttpResponse(dashboard.analysis_workbook(result),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        dashboard.analysis_workbook(result),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     name = f"{sel['target'].code}_{sel['org'].code}_{sel['period_code']}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -16,7 +16,7 @@ _CODE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def formula_in_names(expression: str, names: dict[str, str]) -> str:
-    """"HTN_STD / HTN_ALL" → "高血压规范管理人数 / 高血压管理人数"; unknown codes stay as written."""
+    """ "HTN_STD / HTN_ALL" → "高血压规范管理人数 / 高血压管理人数"; unknown codes stay as written."""
     return _CODE.sub(lambda m: names.get(m.group(0), m.group(0)), expression or "")
 
 
@@ -35,7 +35,13 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         ind.denominator_text = formula_in_names(ind.denominator, names)
         rows.append(ind)
     categories = [(cat or "未分类", list(items)) for cat, items in groupby(rows, key=lambda i: i.category)]
-    return render(request, "web/catalogue.html", {
-        "q": q, "categories": categories, "indicator_count": len(rows),
-        "elements": elements.order_by("code"),
-    })
+    return render(
+        request,
+        "web/catalogue.html",
+        {
+            "q": q,
+            "categories": categories,
+            "indicator_count": len(rows),
+            "elements": elements.order_by("code"),
+        },
+    )

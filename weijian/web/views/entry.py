@@ -78,49 +78,76 @@ def parse_number(text: str) -> Decimal | None:
 
 
 def _selection(request: HttpRequest, params) -> dict:
-    """Read data set, unit and period from the request; a unit the user may not report for is
-    a 404, a malformed period a message."""
+    """Read data set, unit and period from the request. A unit the user may not report for is
+    a 404. When the data set changes, a unit that does not report it, or a period of another
+    type, gives way to the first unit or the usual period, with a note saying so; a form posted
+    for them is refused."""
     user = request.user
+    posted = request.method == "POST"
     datasets = DataSet.objects.order_by("code")
     dataset = datasets.filter(code=params.get("dataset", "")).first() or datasets.first()
     units = _units_for(user, dataset)
+    notes = []
     org = writable_org_or_404(user, params["org_unit"]) if params.get("org_unit") else units.first()
+    if org is not None and dataset is not None and not units.filter(pk=org.pk).exists():
+        if posted:
+            raise Http404("该机构不填报这个数据集")
+        notes.append(f"{org.name}不填报“{dataset.name}”，已改为本数据集的填报单位")
+        org = units.first()
     ptype = dataset.period_type if dataset else PeriodType.MONTH
+    type_name = PeriodType(ptype).label
     choices = recent_periods(ptype)
+    usual = choices[1] if len(choices) > 1 else choices[0]
     period_code, period_error = params.get("period", "").strip().upper(), ""
     if period_code:
         try:
             parsed = periods.parse(period_code)
             if parsed.type != ptype:
-                period_error = f"数据集“{dataset.name}”按{PeriodType(ptype).label}填报，期间“{period_code}”不是{PeriodType(ptype).label}"
+                if posted:
+                    period_error = (
+                        f"数据集“{dataset.name}”按{type_name}填报，期间“{period_code}”不是{type_name}"
+                    )
+                else:
+                    notes.append(f"“{dataset.name}”按{type_name}填报，期间已改为{periods.label(usual)}")
+                period_code = "" if posted else usual
+            elif period_code not in choices:
+                choices = [period_code, *choices]
         except periods.PeriodError as exc:
-            period_error = str(exc)
-        if period_error:
-            period_code = ""
-        elif period_code not in choices:
-            choices = [period_code, *choices]
+            period_error, period_code = str(exc), ""
     else:
-        period_code = choices[1] if len(choices) > 1 else choices[0]
+        period_code = usual
     top = min((u.depth for u in units), default=1)
     return {
-        "datasets": datasets, "dataset": dataset, "org": org, "period_code": period_code,
+        "datasets": datasets,
+        "dataset": dataset,
+        "org": org,
+        "period_code": period_code,
         "period_error": period_error,
+        "notes": notes,
         "unit_choices": [(u.code, indent(u, top)) for u in units],
         "period_choices": [(c, periods.label(c)) for c in choices],
     }
 
 
 def _fields(dataset: DataSet, org: OrgUnit, period_code: str) -> list[Field]:
-    current = dict(DataValue.objects.filter(org_unit=org, period__code=period_code,
-                                            element__in=dataset.elements.all())
-                   .values_list("element_id", "value"))
-    return [Field(e, f"v_{e.pk}", current.get(e.pk), _plain(current.get(e.pk)))
-            for e in dataset.elements.order_by("code")]
+    current = dict(
+        DataValue.objects.filter(
+            org_unit=org, period__code=period_code, element__in=dataset.elements.all()
+        ).values_list("element_id", "value")
+    )
+    return [
+        Field(e, f"v_{e.pk}", current.get(e.pk), _plain(current.get(e.pk)))
+        for e in dataset.elements.order_by("code")
+    ]
 
 
 def _last_change(org: OrgUnit, period_code: str):
-    return (DataValueAudit.objects.filter(org_unit=org, period__code=period_code)
-            .select_related("user").order_by("-at").first())
+    return (
+        DataValueAudit.objects.filter(org_unit=org, period__code=period_code)
+        .select_related("user")
+        .order_by("-at")
+        .first()
+    )
 
 
 def data_entry(request: HttpRequest) -> HttpResponse:
@@ -130,18 +157,21 @@ def data_entry(request: HttpRequest) -> HttpResponse:
     fields: list[Field] = []
     form_error = ""
     if dataset and org and period_code:
-        if not ctx["unit_choices"] or org.code not in {c for c, _ in ctx["unit_choices"]}:
-            raise Http404("该机构不填报这个数据集")
         fields = _fields(dataset, org, period_code)
         if request.method == "POST":
             form_error = _save(request, fields, org, period_code)
-    ctx.update({
-        "fields": fields, "form_error": form_error,
-        "period_label": periods.label(period_code) if period_code else "",
-        "violations": _violations(org, period_code) if fields else [],
-        "last_change": _last_change(org, period_code) if fields else None,
-    })
-    template = "web/_entry_form.html" if request.htmx and request.htmx.target == "entry" else "web/data_entry.html"
+    ctx.update(
+        {
+            "fields": fields,
+            "form_error": form_error,
+            "period_label": periods.label(period_code) if period_code else "",
+            "violations": _violations(org, period_code) if fields else [],
+            "last_change": _last_change(org, period_code) if fields else None,
+        }
+    )
+    # htmx swaps only the part it asked for: the selectors with the form, or the form alone.
+    partials = {"entry-area": "web/_entry_area.html", "entry": "web/_entry_form.html"}
+    template = partials.get(request.htmx.target if request.htmx else "", "web/data_entry.html")
     return render(request, template, ctx)
 
 
@@ -180,7 +210,11 @@ def _save(request: HttpRequest, fields: list[Field], org: OrgUnit, period_code: 
             if target is not None:
                 target.error = problem.reason
         unplaced = [p.reason for p in exc.problems if _field_for(p, row_fields) is None]
-        return "未保存：" + "；".join(unplaced) if unplaced else "有数据项不符合要求，未保存。请按提示改正后再保存。"
+        return (
+            "未保存：" + "；".join(unplaced)
+            if unplaced
+            else "有数据项不符合要求，未保存。请按提示改正后再保存。"
+        )
     for f in row_fields:
         f.current = parse_number(f.text)
         f.text = _plain(f.current)
@@ -213,6 +247,8 @@ def data_template(request: HttpRequest) -> HttpResponse:
     if not units:
         raise Http404("该机构及其下级没有填报这个数据集的单位")
     content = excel_template(dataset, units, period_code)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="{dataset.code}_{org.code}_{period_code}.xlsx"'
     return response

@@ -14,11 +14,16 @@ def home(request: HttpRequest) -> HttpResponse:
     if org is None:
         return render(request, "web/home.html", {"org": None})
     period_code = dashboard.latest_complete_year(org)
-    cards = dashboard.key_cards(org, period_code)
-    return render(request, "web/home.html", {
-        "org": org,
-        "period_code": period_code,
-        "period_label": periods.label(period_code),
-        "cards": cards,
-        "charts": {c.chart_id: c.trend.as_chart() for c in cards},
-    })
+    cards, key = dashboard.key_cards(org, period_code)
+    return render(
+        request,
+        "web/home.html",
+        {
+            "org": org,
+            "period_code": period_code,
+            "period_label": periods.label(period_code),
+            "cards": cards,
+            "key": key,
+            "charts": {c.chart_id: c.trend.as_chart() for c in cards},
+        },
+    )

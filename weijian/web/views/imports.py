@@ -28,11 +28,15 @@ def data_import(request: HttpRequest) -> HttpResponse:
         elif not upload.name.lower().endswith(_ACCEPTED):
             messages.error(request, f"文件“{upload.name}”的格式不支持：请上传 .csv、.xlsx 或 .json 文件")
         else:
-            result = import_file(upload.read(), upload.name, request.user, partial=bool(request.POST.get("partial")))
+            result = import_file(
+                upload.read(), upload.name, request.user, partial=bool(request.POST.get("partial"))
+            )
             if result.job is not None:
                 return redirect("import_result", pk=result.job.pk)
             # No job means the file could not be read at all; its problems are the message.
-            messages.error(request, f"文件“{upload.name}”未导入：" + "；".join(p.reason for p in result.errors))
+            messages.error(
+                request, f"文件“{upload.name}”未导入：" + "；".join(p.reason for p in result.errors)
+            )
     return render(request, "web/data_import.html", {"history": _history(request.user)})
 
 
@@ -41,5 +45,8 @@ def import_result(request: HttpRequest, pk: int) -> HttpResponse:
     # Another user's import is not shown (its rows may name units outside this user's scope).
     if job is None or not (job.user_id == request.user.pk or is_admin(request.user)):
         raise Http404("没有这条导入记录")
-    return render(request, "web/import_result.html", {"job": job, "errors": job.errors or [],
-                                                      "history": _history(request.user)})
+    return render(
+        request,
+        "web/import_result.html",
+        {"job": job, "errors": job.errors or [], "history": _history(request.user)},
+    )

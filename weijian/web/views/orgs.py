@@ -31,13 +31,22 @@ def _nest(units: list[OrgUnit]) -> list[dict]:
 def org_tree(request: HttpRequest) -> HttpResponse:
     units = list(OrgUnit.objects.for_user(request.user).filter(active=True))
     root = scope_root(request.user)
-    groups = (OrgGroup.objects
-              .annotate(in_scope=Count("members", filter=orgunit_filter(request.user, "members")))
-              .filter(in_scope__gt=0).order_by("code"))
-    return render(request, "web/org_tree.html", {
-        "tree": _nest(units), "unit_count": len(units), "root": root, "groups": groups,
-        "can_manage": is_admin(request.user),
-    })
+    groups = (
+        OrgGroup.objects.annotate(in_scope=Count("members", filter=orgunit_filter(request.user, "members")))
+        .filter(in_scope__gt=0)
+        .order_by("code")
+    )
+    return render(
+        request,
+        "web/org_tree.html",
+        {
+            "tree": _nest(units),
+            "unit_count": len(units),
+            "root": root,
+            "groups": groups,
+            "can_manage": is_admin(request.user),
+        },
+    )
 
 
 def org_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -48,11 +57,18 @@ def org_detail(request: HttpRequest, code: str) -> HttpResponse:
     step = OrgUnit.steplen
     ancestor_paths = [org.path[:i] for i in range(step, len(org.path), step)]
     ancestors = OrgUnit.objects.for_user(request.user).filter(path__in=ancestor_paths)
-    return render(request, "web/org_detail.html", {
-        "org": org, "children": children, "groups": groups, "ancestors": ancestors,
-        "subtree_count": org.subtree().filter(~Q(pk=org.pk)).count(),
-        "can_enter": can_write_org(request.user, org),
-    })
+    return render(
+        request,
+        "web/org_detail.html",
+        {
+            "org": org,
+            "children": children,
+            "groups": groups,
+            "ancestors": ancestors,
+            "subtree_count": org.subtree().filter(~Q(pk=org.pk)).count(),
+            "can_enter": can_write_org(request.user, org),
+        },
+    )
 
 
 def org_io(request: HttpRequest) -> HttpResponse:
@@ -68,8 +84,11 @@ def org_io(request: HttpRequest) -> HttpResponse:
             messages.error(request, f"不支持的导出格式“{fmt}”，请选择 Excel 或 CSV")
         else:
             content = orgs_io.export_orgs(fmt)
-            ctype = ("text/csv; charset=utf-8" if fmt == "csv"
-                     else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            ctype = (
+                "text/csv; charset=utf-8"
+                if fmt == "csv"
+                else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
             response = HttpResponse(content, content_type=ctype)
             response["Content-Disposition"] = f'attachment; filename="orgunits.{fmt}"'
             return response
@@ -85,5 +104,7 @@ def org_io(request: HttpRequest) -> HttpResponse:
             if result.errors:
                 messages.error(request, f"文件“{upload.name}”有 {len(result.errors)} 处错误，未导入任何机构")
             else:
-                messages.success(request, f"文件“{upload.name}”已导入：新增 {result.created} 个，更新 {result.updated} 个")
+                messages.success(
+                    request, f"文件“{upload.name}”已导入：新增 {result.created} 个，更新 {result.updated} 个"
+                )
     return render(request, "web/org_io.html", {"result": result, "file_name": file_name})

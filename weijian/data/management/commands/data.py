@@ -27,11 +27,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, parser_class=type(parser))
-        imp = sub.add_parser("import", help="导入一个数据文件", called_from_command_line=parser.called_from_command_line)
+        imp = sub.add_parser(
+            "import", help="导入一个数据文件", called_from_command_line=parser.called_from_command_line
+        )
         imp.add_argument("file", help="CSV、.xlsx 或 DHIS2 .json/.csv 文件")
         imp.add_argument("--partial", action="store_true", help="只导入通过校验的行，列出其余各行的错误")
         imp.add_argument("--user", help="以该用户的名义导入（按其填报范围检查）；不指定则不限范围")
-        exp = sub.add_parser("export", help="导出数据值", called_from_command_line=parser.called_from_command_line)
+        exp = sub.add_parser(
+            "export", help="导出数据值", called_from_command_line=parser.called_from_command_line
+        )
         exp.add_argument("--format", choices=sorted(EXPORTERS), default="csv")
         exp.add_argument("--period", help="只导出该期间内的数据，如 2024、2024Q1、202401")
         exp.add_argument("--org", help="只导出该机构及其下级的数据（机构编码）")
@@ -51,7 +55,9 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"用户“{options['user']}”不存在")
-        result = import_file(path.read_bytes(), path.name, user, partial=options["partial"], system=user is None)
+        result = import_file(
+            path.read_bytes(), path.name, user, partial=options["partial"], system=user is None
+        )
         out = self.stdout if result.ok else self.stderr
         out.write(result.message)
         for problem in result.errors:

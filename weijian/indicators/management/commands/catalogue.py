@@ -46,5 +46,5 @@ def _read_json(path: str) -> dict:
     except json.JSONDecodeError as exc:
         raise CommandError(f"文件“{path}”第{exc.lineno}行第{exc.colno}列 JSON 格式有误：{exc.msg}") from None
     if not isinstance(data, dict):
-        raise CommandError(f"文件“{path}”的内容应为 {{\"elements\": [...], \"indicators\": [...]}}")
+        raise CommandError(f'文件“{path}”的内容应为 {{"elements": [...], "indicators": [...]}}')
     return data

@@ -20,7 +20,9 @@ class Command(BaseCommand):
         imp = sub.add_parser("import", help="从 .xlsx 或 .csv 文件导入组织机构（全部无误才导入）")
         imp.add_argument("file", help="文件路径")
         exp = sub.add_parser("export", help="导出组织机构")
-        exp.add_argument("--format", choices=["xlsx", "csv"], help="格式（默认按 -o 的扩展名，输出到屏幕时为 csv）")
+        exp.add_argument(
+            "--format", choices=["xlsx", "csv"], help="格式（默认按 -o 的扩展名，输出到屏幕时为 csv）"
+        )
         exp.add_argument("-o", "--output", help="输出文件（默认输出到屏幕）")
         sub.add_parser("groups", help="重建标准机构分组（二级以上公立医院、医共体成员）")
 
@@ -31,7 +33,9 @@ class Command(BaseCommand):
             self._export(options.get("format"), options.get("output"))
         else:
             counts = rebuild_standard_groups()
-            self.stdout.write("机构分组已重建：" + "，".join(f"{name} {n} 个" for name, n in counts.items()) + "。")
+            self.stdout.write(
+                "机构分组已重建：" + "，".join(f"{name} {n} 个" for name, n in counts.items()) + "。"
+            )
 
     def _import(self, path: str) -> None:
         try:

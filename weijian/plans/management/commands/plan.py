@@ -51,11 +51,15 @@ class Command(BaseCommand):
         from weijian.plans.models import Plan, PlanDraft
 
         user = _system_user()
-        draft = PlanDraft.objects.create(user=user, file_name=path.name[:255], year=opts["year"], proposal=proposal)
+        draft = PlanDraft.objects.create(
+            user=user, file_name=path.name[:255], year=opts["year"], proposal=proposal
+        )
         plan = importing.confirm(draft, user, area=tracking.plan_area(Plan(year=opts["year"])))
         # With JSON on stdout the confirmation goes to stderr, so the output stays parseable.
         out = self.stderr if opts["format"] == "json" else self.stdout
-        out.write(f"已保存计划“{plan.title}”（编号 {plan.pk}）：{plan.tasks.count()}项任务，{plan.targets.count()}个目标。")
+        out.write(
+            f"已保存计划“{plan.title}”（编号 {plan.pk}）：{plan.tasks.count()}项任务，{plan.targets.count()}个目标。"
+        )
 
     def _table(self, result: dict) -> None:
         self.stdout.write(f"{result['title']}（{result['year']}年）")
@@ -65,8 +69,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {t['num'] or '—':<10} {t['title']}  [{'、'.join(t['leaders'])} | {owners}]")
         self.stdout.write(f"目标 {len(result['targets'])} 个：")
         for g in result["targets"]:
-            self.stdout.write(f"  {g['task'] or '—':<10} {g['phrase']} {g['cmp']} {g['value']:g}{g['unit']}"
-                              f"  指标={g['indicator'] or '未关联'} 范围={g['scope']} 时限={g['deadline']}")
+            self.stdout.write(
+                f"  {g['task'] or '—':<10} {g['phrase']} {g['cmp']} {g['value']:g}{g['unit']}"
+                f"  指标={g['indicator'] or '未关联'} 范围={g['scope']} 时限={g['deadline']}"
+            )
         if result["unknown_numbers"]:
             self.stdout.write(f"未识别的数字：{'、'.join(result['unknown_numbers'])}")
 
@@ -79,7 +85,9 @@ class Command(BaseCommand):
                 raise CommandError(f"日期“{opts['date']}”无效（格式 2024-03-31）。") from None
         sent = tracking.send_reminders(today)
         for r in sent:
-            self.stdout.write(f"{r.kind} {r.task.num} {r.task.title} {r.period_code} → {'、'.join(r.recipients)}")
+            self.stdout.write(
+                f"{r.kind} {r.task.num} {r.task.title} {r.period_code} → {'、'.join(r.recipients)}"
+            )
         self.stdout.write(f"已发送 {len(sent)} 条提醒。")
 
 
@@ -87,8 +95,10 @@ def _system_user():
     """Imports from the console are recorded under the first administrator."""
     from weijian.accounts.models import Role, User
 
-    user = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first() or \
-        User.objects.filter(is_superuser=True).order_by("pk").first()
+    user = (
+        User.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
+        or User.objects.filter(is_superuser=True).order_by("pk").first()
+    )
     if user is None:
         raise CommandError("系统中还没有管理员账户，请先创建（weijian createsuperuser）。")
     return user

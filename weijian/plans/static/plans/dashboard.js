@@ -13,8 +13,7 @@
     status.setOption({
       color: colours,
       tooltip: { trigger: "axis" },
-      legend: { data: ["任务", "目标"] },
-      grid: { left: 40, right: 20, bottom: 30, top: 40 },
+      grid: { left: 40, right: 20, bottom: 30, top: 20 },
       xAxis: { type: "category", data: data.statuses },
       yAxis: { type: "value", minInterval: 1 },
       series: [
@@ -31,8 +30,8 @@
     dept.setOption({
       color: colours,
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      legend: { data: data.statuses },
-      grid: { left: 90, right: 20, bottom: 20, top: 40 },
+      legend: { data: data.statuses, top: 0, left: "center" },
+      grid: { left: 10, right: 20, bottom: 10, top: 36, containLabel: true },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", data: data.departments, inverse: true },
       series: data.statuses.map(function (name) {

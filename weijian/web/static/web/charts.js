@@ -12,6 +12,12 @@
     return text + (unit || "");
   }
 
+  function padded(v) {
+    var pad = Math.max(v.max - v.min, Math.abs(v.max) * 0.1, 1e-9);
+    var step = Math.pow(10, Math.floor(Math.log10(pad)));
+    return Math.max(v.min >= 0 ? 0 : -Infinity, Math.floor((v.min - pad) / step) * step);
+  }
+
   function option(spec) {
     var bar = spec.kind === "bar";
     var many = spec.labels.length > 8;
@@ -23,7 +29,10 @@
       tooltip: { trigger: "axis", valueFormatter: function (v) { return fmt(v, spec.unit); } },
       xAxis: { type: "category", data: spec.labels,
                axisLabel: { fontSize: 11, interval: 0, rotate: bar && many ? 30 : 0, hideOverlap: true } },
-      yAxis: { type: "value", axisLabel: { fontSize: 11, formatter: function (v) { return fmt(v, ""); } } },
+      // Bars compare sizes, so their axis starts at 0; lines show change, so theirs fits the
+      // data, padded so that a change of 0.03 does not fill the whole height.
+      yAxis: { type: "value", min: bar ? 0 : padded,
+               scale: !bar, splitNumber: 4, axisLabel: { fontSize: 11, formatter: function (v) { return fmt(v, ""); } } },
       series: spec.series.map(function (s, i) {
         return { name: s.name, type: bar ? "bar" : "line", data: s.data, connectNulls: false,
                  symbolSize: 5, barMaxWidth: 36, lineStyle: i > 0 ? { type: "dashed" } : undefined };
