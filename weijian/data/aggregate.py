@@ -12,7 +12,8 @@ The rules, all in SQL (grouped sums, a constant number of queries whatever the h
   reported only months has its months summed).
   - aggregation "sum": the sum of those values;
   - "last" (stock figures: beds, population): per org unit, the value of its latest period
-    inside the query period, then summed over units;
+    inside the query period, then summed over units; with nothing stored inside, the finest
+    stored period enclosing the query period (a year's population holds for its quarters);
   - "avg": per org unit, the average over its periods weighted by their length in months,
     then summed over units (the city's average daily inpatients is the sum of its hospitals').
 * An indicator is numerator / denominator × factor, each side an expression over element
@@ -277,16 +278,23 @@ def _present_periods(
     flags = {
         f"e{e.pk}": Exists(DataValue.objects.filter(period=OuterRef("pk"), element_id=e.pk)) for e in elements
     }
-    rows = (
-        Period.objects.filter(start__gte=query_period.start, end__lte=query_period.end)
-        .annotate(**flags)
-        .values("pk", "start", "end", *flags)
-    )
+    inside = Q(start__gte=query_period.start, end__lte=query_period.end)
+    containing = Q(start__lte=query_period.start, end__gte=query_period.end)
+    rows = Period.objects.filter(inside | containing).annotate(**flags).values("pk", "start", "end", *flags)
     present: dict[int, list[tuple[int, object, object]]] = defaultdict(list)
+    enclosing: dict[int, list[tuple[int, object, object]]] = defaultdict(list)
     for row in rows:
+        within = row["start"] >= query_period.start and row["end"] <= query_period.end
         for e in elements:
             if row[f"e{e.pk}"]:
-                present[e.pk].append((row["pk"], row["start"], row["end"]))
+                (present if within else enclosing)[e.pk].append((row["pk"], row["start"], row["end"]))
+    # A stock figure (population, beds) reported once a year still holds in each quarter and
+    # month of that year: with nothing stored inside the period, the finest stored period that
+    # encloses it stands for it. Flows (sums) never borrow from a longer period.
+    for e in elements:
+        if e.aggregation == Aggregation.LAST and e.pk not in present and enclosing.get(e.pk):
+            finest = min(enclosing[e.pk], key=lambda p: p[2] - p[1])
+            present[e.pk] = [finest]
     return present
 
 

@@ -12,8 +12,8 @@ class ValueType(models.TextChoices):
 
 
 class Aggregation(models.TextChoices):
-    """How an element's values combine across periods (across org units they are summed,
-    except AVERAGE, which is averaged there too)."""
+    """How an element's values combine across periods; across org units they are always
+    summed (the city's average daily inpatients is the sum of its hospitals' averages)."""
 
     SUM = "sum", "求和"
     AVERAGE = "avg", "平均"

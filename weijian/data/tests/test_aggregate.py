@@ -82,6 +82,21 @@ def test_last_elements_take_each_units_latest_period(city):
     assert aggregate.value(beds, city.hospital_a, "2024S2").value == 320
 
 
+def test_a_yearly_stock_figure_stands_for_its_quarters_and_months(city):
+    population = testing.element("POP", "常住人口数", "人", aggregation=Aggregation.LAST)
+    records = testing.element("EHR", "建档人数", "人")
+    rate = testing.indicator("EHR_RATE", "建档率", "EHR", "POP", 100, "%")
+    put(population, city.county_a, "2024", 1000)
+    put(records, city.clinic_a, "2024Q2", 900)
+
+    assert aggregate.value(population, city.county_a, "2024Q2").value == 1000
+    assert aggregate.value(population, city.county_a, "202405").value == 1000
+    assert aggregate.value(rate, city.county_a, "2024Q2").value == 90
+    # flows never borrow from a longer period: no records stored inside Q1 means no Q1 value
+    assert aggregate.value(records, city.county_a, "2024Q1").value is None
+    assert aggregate.value(population, city.county_a, "2023").value is None
+
+
 def test_average_elements_average_over_periods_and_sum_over_units(city):
     inpatients = testing.element("INP_DAILY", "日均住院人数", "人", aggregation=Aggregation.AVERAGE)
     put(inpatients, city.hospital_a, "202401", 100)
