@@ -16,6 +16,7 @@ Public:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from .model import Defect, Fact
 from .numbers import CN_BIG_UNITS, CN_DIGITS, NUMERAL_CHARS, parse_fraction, parse_number, to_halfwidth
@@ -37,7 +38,9 @@ _units("1/万", "‱", "/万", "1/万")
 _units("1/10万", "/10万", "1/10万", "/十万", "1/十万", "/100000")
 _units("百分点", "百分点", "个百分点")
 # money
-_units("元", "元", "圆", "块", "块钱", "元钱", "元整", "圆整", "元正", "圆正", "元人民币", "人民币", "人民币元")
+_units(
+    "元", "元", "圆", "块", "块钱", "元钱", "元整", "圆整", "元正", "圆正", "元人民币", "人民币", "人民币元"
+)
 _units("美元", "美元", "美金", "美圆", "美刀")
 _units("港元", "港元", "港币")
 _units("日元", "日元", "日圆")
@@ -46,18 +49,79 @@ for _c in ("欧元", "英镑", "韩元", "澳元", "卢布", "泰铢", "瑞士�
     _units(_c)
 _units("比特币", "个比特币")
 # measures
-for _c in ("千克", "公斤", "克", "毫克", "微克", "斤", "吨", "米", "千米", "公里", "厘米", "公分", "毫米",
-           "平方米", "平方公里", "平方千米", "立方米", "亩", "公顷", "升", "毫升", "千卡", "大卡", "千瓦",
-           "千瓦时", "赫兹", "比特", "字节", "兆字节", "度", "摄氏度", "华氏度", "℃", "℉", "倍"):
+for _c in (
+    "千克",
+    "公斤",
+    "克",
+    "毫克",
+    "微克",
+    "斤",
+    "吨",
+    "米",
+    "千米",
+    "公里",
+    "厘米",
+    "公分",
+    "毫米",
+    "平方米",
+    "平方公里",
+    "平方千米",
+    "立方米",
+    "亩",
+    "公顷",
+    "升",
+    "毫升",
+    "千卡",
+    "大卡",
+    "千瓦",
+    "千瓦时",
+    "赫兹",
+    "比特",
+    "字节",
+    "兆字节",
+    "度",
+    "摄氏度",
+    "华氏度",
+    "℃",
+    "℉",
+    "倍",
+):
     _units(_c)
 _units("℃", "°C", "°c", "摄氏")
 _units("℉", "°F", "°f")
-for _a, _c in (("cm", "厘米"), ("CM", "厘米"), ("mm", "毫米"), ("km", "千米"), ("KM", "千米"), ("kg", "千克"),
-               ("KG", "千克"), ("mg", "毫克"), ("ml", "毫升"), ("mL", "毫升"), ("m", "米"), ("g", "克")):
+for _a, _c in (
+    ("cm", "厘米"),
+    ("CM", "厘米"),
+    ("mm", "毫米"),
+    ("km", "千米"),
+    ("KM", "千米"),
+    ("kg", "千克"),
+    ("KG", "千克"),
+    ("mg", "毫克"),
+    ("ml", "毫升"),
+    ("mL", "毫升"),
+    ("m", "米"),
+    ("g", "克"),
+):
     _units(_c, _a)
 # time
-for _c in ("年", "周", "天", "日", "小时", "分钟", "秒", "季度", "学时", "课时", "工作日", "周岁", "岁",
-           "星期", "年度"):
+for _c in (
+    "年",
+    "周",
+    "天",
+    "日",
+    "小时",
+    "分钟",
+    "秒",
+    "季度",
+    "学时",
+    "课时",
+    "工作日",
+    "周岁",
+    "岁",
+    "星期",
+    "年度",
+):
     _units(_c)
 _units("月", "个月", "月")
 _units("小时", "个小时")
@@ -85,10 +149,60 @@ _units("例", "名例")
 _units("单位", "血量单位", "治疗单位")
 
 _PHYSICAL = {
-    "元", "美元", "港元", "日元", "台币", "欧元", "英镑", "韩元", "澳元", "卢布", "泰铢", "瑞士法郎", "奈拉",
-    "比特币", "法郎", "加元", "千克", "克", "毫克", "微克", "斤", "吨", "米", "千米", "厘米", "毫米", "平方米",
-    "平方公里", "平方千米", "立方米", "亩", "公顷", "升", "毫升", "千卡", "千瓦", "千瓦时", "赫兹", "比特", "字节",
-    "兆字节", "度", "摄氏度", "华氏度", "℃", "℉", "%", "‰", "1/万", "1/10万", "百分点", "倍", "折", "成",
+    "元",
+    "美元",
+    "港元",
+    "日元",
+    "台币",
+    "欧元",
+    "英镑",
+    "韩元",
+    "澳元",
+    "卢布",
+    "泰铢",
+    "瑞士法郎",
+    "奈拉",
+    "比特币",
+    "法郎",
+    "加元",
+    "千克",
+    "克",
+    "毫克",
+    "微克",
+    "斤",
+    "吨",
+    "米",
+    "千米",
+    "厘米",
+    "毫米",
+    "平方米",
+    "平方公里",
+    "平方千米",
+    "立方米",
+    "亩",
+    "公顷",
+    "升",
+    "毫升",
+    "千卡",
+    "千瓦",
+    "千瓦时",
+    "赫兹",
+    "比特",
+    "字节",
+    "兆字节",
+    "度",
+    "摄氏度",
+    "华氏度",
+    "℃",
+    "℉",
+    "%",
+    "‰",
+    "1/万",
+    "1/10万",
+    "百分点",
+    "倍",
+    "折",
+    "成",
 }
 _AGE_TIME_QUALIFIERS = {"岁", "周岁", "小时", "分钟"}  # 65周岁以上老年人, 24小时应急响应
 _DATE_UNITS = {"月", "日"}
@@ -111,15 +225,18 @@ def _unit_alternation() -> str:
 
 # 千 before 米/克/瓦/卡 is the unit's prefix (12千米 is 12 千米), not a place value.
 _CN = "(?:[" + NUMERAL_CHARS.replace("千", "") + "]|千(?![米克瓦卡]))"
-_AR = r"(?:(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|(?<![\d.])\.\d+)(?:[eE][+-]?\d+(?![A-Za-z\d]))?"
+# Atomic groups: a run of digits is read one way only, so a long digit string cannot make the
+# pattern backtrack through every way of splitting it.
+_AR = r"(?>(?>\d{1,3}(?:,\d{3})+(?!\d)|\d++)(?:\.\d++)?|(?<![\d.])\.\d++)(?>[eE][+-]?\d++(?![A-Za-z\d]))?"
 _ATOM = f"(?:{_AR}|{_CN})"
 _JOIN = f"(?:[ \\t]*点[ \\t]*|个(?=[万亿])|[ \\t]+(?={_CN})|(?<=[{NUMERAL_CHARS}])[ \\t]+(?=\\d))"
-_NUMERAL = f"{_ATOM}(?:{_JOIN}?{_ATOM})*"
+_NUMERAL = f"{_ATOM}(?:{_JOIN}?{_ATOM})*+"
 _UNIT = _unit_alternation()
 _TAIL = "及以上|及以下|以上|以下|以内|之内|左右|上下|内|多|余|强"
 _RANGE = "[-~～—–至到]"
 
 _FACT_RX = re.compile(
+    f"(?=[-负零.\\d{NUMERAL_CHARS}])"
     "(?P<sign>负|零下|(?<![\\dA-Za-z.\\-])-)?"
     "(?:"
     f"(?P<fden>百|千|万|佰|仟|{_NUMERAL})[ \\t]*分[ \\t]*之[ \\t]*(?P<fnum>负?{_NUMERAL})"
@@ -134,8 +251,12 @@ _FACT_RX = re.compile(
 )
 
 # Money written as yuan + jiao + fen: 五元三毛, 50元6角三分, 壹佰元零壹分, 两美元又三美分.
-_SMALL_MONEY = re.compile(f"(?:又|零)?(?:(?P<jiao>{_NUMERAL})[角毛])?(?:零?(?P<fen>{_NUMERAL})(?:美)?分)?(?:钱)?")
-_STANDALONE_JIAO = re.compile(f"负?(?P<jiao>{_NUMERAL})[角毛](?:零?(?P<fen>{_NUMERAL})分)?|负?(?P<fen2>{_NUMERAL})分")
+_SMALL_MONEY = re.compile(
+    f"(?:又|零)?(?:(?P<jiao>{_NUMERAL})[角毛])?(?:零?(?P<fen>{_NUMERAL})(?:美)?分)?(?:钱)?"
+)
+_STANDALONE_JIAO = re.compile(
+    f"负?(?P<jiao>{_NUMERAL})[角毛](?:零?(?P<fen>{_NUMERAL})分)?|负?(?P<fen2>{_NUMERAL})分"
+)
 _FINANCIAL = set("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟")
 
 # --------------------------------------------------------------------------- what is not a quantity
@@ -143,22 +264,23 @@ _FINANCIAL = set("壹贰貳叁參肆伍陆陸柒捌玖拾佰仟")
 # Spans where no numeral is a quantity: dates, quoted slogans and codes, book titles, document
 # numbers, URLs, e-mail, times of day and ratios.
 _EXCLUDED = re.compile(
-    r"(?:19|20)\d{2}[.\-/](?:0?[1-9]|1[0-2])(?:[.\-/](?:[0-2]?\d|3[01]))?(?!\d)"
+    r"(?=[\d一二三四五六七八九十〔\[【(（“‘「\"《hwA-Za-z._\-])"  # a cheap first-character gate
+    r"(?:(?:19|20)\d{2}[.\-/](?:0?[1-9]|1[0-2])(?:[.\-/](?:[0-2]?\d|3[01]))?(?!\d)"
     r"|(?:19|20)\d{2}[ \t]*[-~～—–至到][ \t]*(?:19|20)?\d{2}(?=[ \t]*年|[^\d])"
     r"|(?:\d{1,2}|[一二三四五六七八九十]{1,3})[ \t]*月(?:[ \t]*(?:\d{1,2}|[一二三四五六七八九十廿卅]{1,3})[ \t]*[日号])?"
     r"|[〔\[【(（](?:19|20)\d{2}[〕\]】)）][ \t]*\d+[ \t]*号"
     r"|“[^“”\n]{1,14}”|‘[^‘’\n]{1,14}’|「[^「」\n]{1,14}」|\"[^\"\n]{1,14}\"|《[^《》\n]{1,60}》"
-    r"|https?://\S+|www\.\S+|[\w.\-]+@[\w.\-]+"
-    r"|\d+(?:[:：]\d+)+"
+    r"|https?://\S+|www\.\S+|(?<![A-Za-z0-9._\-])[A-Za-z0-9._\-]+@[A-Za-z0-9.\-]+"
+    r"|(?<!\d)\d++(?:[:：]\d++)+)"
 )
 # Fixed political and health phrases built on numerals: never quantities.
 _SLOGANS = re.compile(
-    r"四个(?:意识|自信|全面|服务|坚持|现代化)|两个(?:维护|确立|允许|责任|一百年|毫不动摇|务必)|三个(?:代表|务必|有利于)"
+    r"(?=[一二三四五六七八九十两])(?:四个(?:意识|自信|全面|服务|坚持|现代化)|两个(?:维护|确立|允许|责任|一百年|毫不动摇|务必)|三个(?:代表|务必|有利于)"
     r"|一票否决|八项规定|两学一做|三严三实|三会一课|三重一大|一岗双责|一带一路|两票制|一对一|一站式|一把手|一揽子"
     r"|[一二三四五六七八九十]位一体|十[二三四五]五|三医联动|三医|两癌|两非|两孩|二孩|三孩|一孩|两会|两委|三公|"
     r"一二孩|三甲|二甲|三乙|二乙|两纲|四风|五险一金|一老一小|一人一档|一户一档|一村一|一乡一|一县一|一院一"
     r"|[一二三四五六七八九十]+次(?:全会|全体会议|党代会|代表大会)|[一二三四五六七八九十]+中全会"
-    r"|[一二三四五六七八九十]年(?:行动|计划|规划|攻坚|建设|实施|工程)"
+    r"|[一二三四五六七八九十]年(?:行动|计划|规划|攻坚|建设|实施|工程))"
 )
 _ARTICLE_ONE_FOLLOWERS = set("切些直定致起般样律体线流道同旦度向贯举再并手心键网码门系方步带级揽把")
 _ONE_COMPOUND_BEFORE = set("统唯同专万不之逐单划均进合如归第其初周星礼某任")
@@ -171,19 +293,48 @@ _SECTION_AFTER = set("、.．)）")
 # --------------------------------------------------------------------------- comparators, roles
 
 _CMP_LEFT = [
-    (re.compile(r"(?:不少于|不低于|不小于|至少|最少|起码|达到或超过)$"), ">="),
-    (re.compile(r"(?:不超过|不高于|不大于|不多于|最多(?!时)|最高|上限|封顶|控制在|最长)[^，。；,;时]{0,6}$"), "<="),
+    (
+        re.compile(
+            r"(?:不少于|不低于|不小于|至少|最少|起码|达到或超过)(?:配备|设置|开展|保持|有|达到|达|为|每[^，。；,;\d]{1,4})?$"
+        ),
+        ">=",
+    ),
+    (
+        re.compile(
+            r"(?:不超过|不高于|不大于|不多于|最多(?!时)|最高|上限|封顶|控制在|最长)[^，。；,;时]{0,6}$"
+        ),
+        "<=",
+    ),
     (re.compile(r"(?:逾|超过|超|多于|高于|大于)$"), ">"),
     (re.compile(r"(?:低于|不足|不到|少于|小于|未满|不满)$"), "<"),
-    (re.compile(r"(?:(?<![签节预制公条契合婚邀相特履守违])约|大约|(?<![最附邻接就])近|将近|接近|约为|大概|估计)$"), "~"),
+    (
+        re.compile(
+            r"(?:(?<![签节预制公条契合婚邀相特履守违])约|大约|(?<![最附邻接就])近|将近|接近|约为|大概|估计)(?:有|为|达)?$"
+        ),
+        "~",
+    ),
 ]
-_CMP_TAIL = {"以上": ">=", "及以上": ">=", "以下": "<=", "及以下": "<=", "以内": "<=", "之内": "<=", "内": "<=",
-             "多": ">", "余": ">", "强": ">", "左右": "~", "上下": "~"}
+_CMP_TAIL = {
+    "以上": ">=",
+    "及以上": ">=",
+    "以下": "<=",
+    "及以下": "<=",
+    "以内": "<=",
+    "之内": "<=",
+    "内": "<=",
+    "多": ">",
+    "余": ">",
+    "强": ">",
+    "左右": "~",
+    "上下": "~",
+}
 _CHANGE_VERB = re.compile(
     r"(?P<verb>增长|增加|提高|上升|提升|增幅|涨幅|下降|减少|降低|降幅|回落|减|降|增|多|少)"
     r"(?:了|幅度)?(?:为|达到|达)?[份个]?[ \t]*$"
 )
-_CHANGE_OBJECT = re.compile(r"(增加|减少|降低|节约|节省|下降|提高|增长)(?![率幅速])[^\d，。；,;到至为达：:]{1,10}$")
+_CHANGE_OBJECT = re.compile(
+    r"(增加|减少|降低|节约|节省|下降|提高|增长)(?![率幅速])[^\d，。；,;到至为达：:]{1,10}$"
+)
 _CHANGE_NOT = re.compile(r"(?:新增|新|增设|增补|减免)$")
 _UP_VERBS = ("增", "提", "上", "涨", "多")
 _SHARE = re.compile(r"占")
@@ -197,8 +348,8 @@ _FUTURE_HEADING = re.compile(
     r"|下一步(?:工作)?(?:计划|打算|安排|思路|重点)?)[:：]?(?=[ \t\u3000]|$|\n)",
     re.M,
 )
-_CLAUSE_DELIMS = set("，。；！？,;!?\n：:")
-_SENTENCE_DELIMS = set("。；！？;!?\n")
+_CLAUSE_DELIMS = "，。；！？,;!?\n：:"
+_SENTENCE_DELIMS = "。；！？;!?\n"
 _INDICATOR_LEAD = re.compile(
     r"^(?:全市|全区|全县|全省|全镇|我市|我区|我县|我委|全年|今年|去年|当年|本年度|年度|其中|同时|并|共|共有|累计|"
     r"已|现|目前|分别|各|均|全部|总计|合计|另|又|还|再|以及|和|及|通过|对)+"
@@ -210,20 +361,19 @@ _INDICATOR_TRAIL = re.compile(
 )
 
 
-def _clause_start(t: str, i: int, delims: set[str], limit: int = 80) -> int:
-    j = i - 1
-    lo = max(0, i - limit)
-    while j >= lo and t[j] not in delims:
-        j -= 1
-    return j + 1
+def _clause_start(d: _Doc, i: int, delims: str, limit: int = 80) -> int:
+    """Start of the clause that holds position i: just after the last delimiter before it (at most `limit` back)."""
+    marks = d.marks(delims)
+    k = bisect_left(marks, i)
+    j = marks[k - 1] + 1 if k else 0
+    return max(j, i - limit)
 
 
-def _clause_end(t: str, i: int, delims: set[str], limit: int = 60) -> int:
-    j = i
-    hi = min(len(t), i + limit)
-    while j < hi and t[j] not in delims:
-        j += 1
-    return j
+def _clause_end(d: _Doc, i: int, delims: str, limit: int = 60) -> int:
+    marks = d.marks(delims)
+    k = bisect_left(marks, i)
+    j = marks[k] if k < len(marks) else len(d.t)
+    return min(j, i + limit)
 
 
 def _is_year(v: float, s: str) -> bool:
@@ -245,20 +395,34 @@ def _value_of(num: str) -> float | None:
 # --------------------------------------------------------------------------- the extractor
 
 
+_DELIM_RX: dict[str, re.Pattern] = {}
+
+
 class _Doc:
     """Per-call state: the half-width copy, excluded spans, future zone start."""
 
-    __slots__ = ("raw", "t", "excluded", "kind", "future_from")
+    __slots__ = ("raw", "t", "excluded", "kind", "future_from", "_marks")
+
+    def marks(self, delims: str) -> list[int]:
+        """Sorted positions of the given delimiter characters, found once per document."""
+        got = self._marks.get(delims)
+        if got is None:
+            rx = _DELIM_RX.get(delims) or _DELIM_RX.setdefault(
+                delims, re.compile("[" + re.escape(delims) + "]")
+            )
+            got = self._marks[delims] = [m.start() for m in rx.finditer(self.t)]
+        return got
 
     def __init__(self, text: str, kind: str) -> None:
         self.raw = text
+        self._marks: dict[str, list[int]] = {}
         self.t = to_halfwidth(text).replace("，", "，")
         n = len(text)
         ex = bytearray(n)
         for m in _EXCLUDED.finditer(self.t):
             s, e = m.span()
             g = m.group()
-            if g[0] in "“‘「\"":
+            if g[0] in '“‘「"':
                 inner = g[1:-1].strip()
                 # “一”和“五”: a single digit in quotes is the digit itself.
                 if len(inner) == 1 and inner in CN_DIGITS and inner not in "零〇两":
@@ -285,8 +449,9 @@ def _fact_unit(unit_s: str | None) -> str:
     return _UNIT_TABLE.get(key, _UNIT_TABLE.get(unit_s, key))
 
 
-def _left_cmp(t: str, start: int) -> str:
-    a = _clause_start(t, start, _CLAUSE_DELIMS | set("、（("), 16)
+def _left_cmp(d: _Doc, start: int) -> str:
+    t = d.t
+    a = _clause_start(d, start, _CLAUSE_DELIMS + "、（(", 16)
     window = t[a:start].rstrip(" \t")
     for rx, c in _CMP_LEFT:
         if rx.search(window):
@@ -300,14 +465,16 @@ _NOW = re.compile(r"实际|目前|现[^代在行]|已")
 
 def _role(d: _Doc, start: int, end: int, unit: str, prev: dict | None) -> tuple[str, str | None]:
     t = d.t
-    c0 = _clause_start(t, start, _CLAUSE_DELIMS | set("、"), 40)
+    c0 = _clause_start(d, start, _CLAUSE_DELIMS + "、", 40)
     left = t[c0:start]
-    s0 = _clause_start(t, start, _SENTENCE_DELIMS, 160)
+    s0 = _clause_start(d, start, _SENTENCE_DELIMS, 160)
     sentence_left = t[s0:start]
     role, direction = "actual", None
     m = _CHANGE_VERB.search(left)
-    if m and not _CHANGE_NOT.search(left[: m.start()] + m.group("verb")[:1]) and not re.search(
-        r"(?:到|至)[ \t]*$", left
+    if (
+        m
+        and not _CHANGE_NOT.search(left[: m.start()] + m.group("verb")[:1])
+        and not re.search(r"(?:到|至)[ \t]*$", left)
     ):
         verb = m.group("verb")
         if verb in ("多", "少") and not re.search(r"比[^，。；,;]{0,12}(?:多|少)$", left.rstrip(" \t")):
@@ -324,27 +491,32 @@ def _role(d: _Doc, start: int, end: int, unit: str, prev: dict | None) -> tuple[
         role = "share"
     plan_zone = d.kind == "plan" or start >= d.future_from
     if plan_zone:
-        wide = t[_clause_start(t, start, _CLAUSE_DELIMS, 60) : start]
-        ce = _clause_end(t, end, _CLAUSE_DELIMS, 12)
+        wide = t[_clause_start(d, start, _CLAUSE_DELIMS, 60) : start]
+        ce = _clause_end(d, end, _CLAUSE_DELIMS, 12)
         existing = (
-            _EXISTING.search(wide) or _EXISTING.search(t[end:ce])
+            _EXISTING.search(wide)
+            or _EXISTING.search(t[end:ce])
             # 全市10个县, 梅列、三元两区: the figure describes what exists, it is not a goal
-            or re.search(r"(?:全市|全区|全县|全省|全镇)[ \t]*$", left) or (unit in _PLACE_UNITS and re.search(r"、[\u4e00-\u9fff]{1,4}$", wide))
+            or re.search(r"(?:全市|全区|全县|全省|全镇)[ \t]*$", left)
+            or (unit in _PLACE_UNITS and re.search(r"、[\u4e00-\u9fff]{1,4}$", wide))
         )
         if not existing:
             role, direction = "target", None
-    elif _TARGET_MARKS.search(sentence_left) and not _NOW.search(t[_clause_start(t, start, _CLAUSE_DELIMS, 60) : start]):
+    elif _TARGET_MARKS.search(sentence_left) and not _NOW.search(
+        t[_clause_start(d, start, _CLAUSE_DELIMS, 60) : start]
+    ):
         role, direction = "target", None
     return role, direction
 
 
-def _indicator(t: str, start: int, end: int, unit: str) -> str:
-    c0 = _clause_start(t, start, _CLAUSE_DELIMS | set("、（(）)"), 40)
+def _indicator(d: _Doc, start: int, end: int, unit: str) -> str:
+    t = d.t
+    c0 = _clause_start(d, start, _CLAUSE_DELIMS + "、（(）)", 40)
     left = t[c0:start].strip(" \t")
     left = _INDICATOR_LEAD.sub("", left)
     left = _INDICATOR_TRAIL.sub("", left)
     left = re.sub(r"^[^\u4e00-\u9fffA-Za-zⅠ-Ⅻ“]+", "", left)
-    ce = _clause_end(t, end, _CLAUSE_DELIMS | set("、（("), 30)
+    ce = _clause_end(d, end, _CLAUSE_DELIMS + "、（(", 30)
     right = t[end:ce].strip(" \t")
     right = re.sub(r"^(?:的|之|，)+", "", right)
     if unit in ("%", "‰", "1/万", "1/10万", "百分点", "") or not right:
@@ -354,12 +526,20 @@ def _indicator(t: str, start: int, end: int, unit: str) -> str:
     return (verb + right)[:30] if len(left) < 12 else left[-24:]
 
 
-def _emit(d: _Doc, out: list[Fact], start: int, end: int, value: float, unit: str, cmp_: str,
-          prev: dict | None) -> dict:
+def _emit(
+    d: _Doc, out: list[Fact], start: int, end: int, value: float, unit: str, cmp_: str, prev: dict | None
+) -> dict:
     role, direction = _role(d, start, end, unit, prev)
     f = Fact(
-        text=d.raw[start:end], value=float(value), unit=unit, cmp=cmp_, role=role, direction=direction,
-        indicator=_indicator(d.t, start, end, unit), start=start, end=end,
+        text=d.raw[start:end],
+        value=float(value),
+        unit=unit,
+        cmp=cmp_,
+        role=role,
+        direction=direction,
+        indicator=_indicator(d, start, end, unit),
+        start=start,
+        end=end,
     )
     out.append(f)
     return {"end": end, "role": role, "direction": direction}
@@ -421,23 +601,28 @@ def extract_facts(text: str, *, kind: str = "summary") -> list[Fact]:
         for start, end, value, unit, cmp_ in got:
             if 0 <= start < end <= n and value == value and abs(value) != float("inf"):
                 prev = _emit(d, out, start, end, value, unit, cmp_, prev)
-    _share_list_context(t, out)
+    _share_list_context(d, out)
     return out
 
 
 _LIST_JOIN = re.compile(r"^[ \t]*(?:、|和|及|与|,|，)[ \t]*$")
 
 
-def _share_list_context(t: str, facts: list[Fact]) -> None:
+def _share_list_context(d: _Doc, facts: list[Fact]) -> None:
     """Figures listed together share what is said once for the list:
     分别要占到15%、10%以上 (以上 covers both); 不少于20个专业250个病种 (不少于 covers both)."""
+    t = d.t
     for i in range(1, len(facts)):
         a, b = facts[i - 1], facts[i]
         between = t[a.end : b.start]
         if b.cmp == "=" and a.cmp in (">=", "<=") and a.unit != b.unit or b.cmp != "=" or a.cmp == "=":
             pass
-        elif len(between) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]{1,4}", between) and not _CHANGE_VERB.search(between):
-            left = t[_clause_start(t, a.start, _CLAUSE_DELIMS, 20) : a.start]
+        elif (
+            len(between) <= 4
+            and re.fullmatch(r"[\u4e00-\u9fff]{1,4}", between)
+            and not _CHANGE_VERB.search(between)
+        ):
+            left = t[_clause_start(d, a.start, _CLAUSE_DELIMS, 20) : a.start]
             if any(rx.search(left.rstrip(" \t")) for rx, _ in _CMP_LEFT):
                 b.cmp = a.cmp  # 不少于20个专业250个病种
     # a closing 以上/以下 on the last figure of a 分别 list covers the earlier ones
@@ -448,7 +633,7 @@ def _share_list_context(t: str, facts: list[Fact]) -> None:
             j += 1
         if j > i:
             last = facts[j]
-            clause = t[_clause_start(t, facts[i].start, _CLAUSE_DELIMS, 40) : facts[i].start]
+            clause = t[_clause_start(d, facts[i].start, _CLAUSE_DELIMS, 40) : facts[i].start]
             if last.cmp in (">=", "<=") and last.text.endswith(("以上", "以下", "以内")) and "分别" in clause:
                 for f in facts[i:j]:
                     if f.cmp == "=" and f.unit == last.unit:
@@ -484,7 +669,7 @@ def _judge(d: _Doc, m: re.Match) -> list | str | None:
             end = m.end("fnum")
         if tail in ("以上", "以下", "以内", "及以上", "及以下", "左右", "多", "余"):
             end = m.end("tail")
-        cmp_ = _CMP_TAIL.get(tail) or _left_cmp(t, start)
+        cmp_ = _CMP_TAIL.get(tail) or _left_cmp(d, start)
         return [(start, end, value, unit, cmp_), end]
 
     num = m.group("num")
@@ -492,11 +677,30 @@ def _judge(d: _Doc, m: re.Match) -> list | str | None:
     rng = m.group("rng")
     u1 = m.group("u1")
 
+    # Fast path for the commonest non-quantity: a lone Chinese numeral inside a word (统一, 一是, 三医).
+    if (
+        len(num) == 1
+        and num in NUMERAL_CHARS
+        and num2 is None
+        and not unit_s
+        and not mag
+        and not approx
+        and not sign
+        and end < n
+        and t[end] not in _BOUNDARY_AFTER
+        and t[end] not in "角毛分两"
+    ):
+        return None
+
     # Range: 5-8个, 10～20%, 3至5年. Years (2016-2018) and qualifiers (0-3岁儿童) are not quantities.
     if num2 is not None:
         v1, v2 = _value_of(num), _value_of(num2)
         if v1 is None or v2 is None:
-            return _single(d, m, num_override=True) if v1 is not None else ("retry" if num[0] in NUMERAL_CHARS else None)
+            return (
+                _single(d, m, num_override=True)
+                if v1 is not None
+                else ("retry" if num[0] in NUMERAL_CHARS else None)
+            )
         unit = _fact_unit(unit_s or u1)
         if _is_year(v1, num) or _is_year(v2, num2) or unit in _DATE_UNITS or unit == "年" and (v1 > 100):
             return None
@@ -553,14 +757,12 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | str | No
 
     # A trailing 两 after a numeral is the weight unit: 三十两, 二两 (but 一两个 is “one or two”).
     if num.endswith("两") and len(num) > 1 and num.strip("两 \t") and not unit_s and not approx and not mag:
-        nxt = t[num_end] if num_end < n else ""
         if not _UNIT_RX_AT(t, num_end):
             num = num[:-1].rstrip(" \t")
             num_end = num_start + len(num)
             unit_s = "两"
             end = num_end + 1
             tail = ""
-            _ = nxt
 
     value = _value_of(num)
     if value is None:
@@ -587,21 +789,27 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | str | No
                 return [(start, sm.end(), -v if sign else v, "元", "="), sm.end()]
     # A lone financial numeral is an ordinary word (登陆部队, 拾起, 队伍) unless money follows.
     if len(num.strip()) == 1 and num.strip() in _FINANCIAL and not whole_text:
-        if unit not in ("元", "美元", "港元", "日元", "台币") and not unit_s in ("元整", "圆整", "圆"):
+        if unit not in ("元", "美元", "港元", "日元", "台币") and unit_s not in ("元整", "圆整", "圆"):
             return None
     # Codes and names: B12, 5G, COVID-19, A2021..., 12320热线 (bare number glued to a word).
     if _is_code_context(t, num_start, num_end if not unit_s else end):
         # CRRT46台 counts machines; B12, 5G, COVID-19 are names
-        if not (unit_s and (unit_s.isascii() and unit_s.isalpha() or not before.isascii() or not unit_s.isascii())):
+        if not (
+            unit_s and (unit_s.isascii() and unit_s.isalpha() or not before.isascii() or not unit_s.isascii())
+        ):
             return None
-    if (before == "." and start >= 2 and t[start - 2].isdigit()) or (num_end < n and t[num_end] == "." and num_end + 1 < n and t[num_end + 1].isdigit()):
+    if (before == "." and start >= 2 and t[start - 2].isdigit()) or (
+        num_end < n and t[num_end] == "." and num_end + 1 < n and t[num_end + 1].isdigit()
+    ):
         return None
     if not is_cn and re.match(r"0\d", num.replace(" ", "")) and "." not in num:
         return None  # 0313, 012: codes, not counts
     # Ordinals and compounds: 第二届, 初一, 周三, 之一, 其二, 十三届四次全会.
     if before in "第初" or before2_in(t, start, ("星期", "礼拜", "周")) and is_cn and not unit_s:
         return None
-    if before == "前" and not (unit in ("名", "位", "") and _after_is_boundary(t, end) or t.startswith("的", end)):
+    if before == "前" and not (
+        unit in ("名", "位", "") and _after_is_boundary(t, end) or t.startswith("的", end)
+    ):
         return None
     if one and before in _ONE_COMPOUND_BEFORE:
         return None
@@ -622,7 +830,7 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | str | No
     if not unit and not mag and not approx and _is_year(value, num) and not is_cn:
         return None
     if unit in _DATE_UNITS and unit_s in ("月", "日") and value.is_integer() and value <= 31:
-        if unit_s == "日" and not (tail in ("内", "以内")):
+        if unit_s == "日" and tail not in ("内", "以内"):
             return None
     if unit_s == "日" and not tail and not _after_is_boundary(t, end):
         return None  # 百日大会战
@@ -647,18 +855,28 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | str | No
         if not unit_s:
             if one and t.startswith(tuple(_ARTICLE_ONE_FOLLOWERS), num_end):
                 return None
-            composite = len(num.strip()) > 1 and (re.search("[十拾百佰千仟万亿点]", num) or _digit_by_digit(num))
-            if not (_after_is_boundary(t, end) and (composite or before in _BOUNDARY_BEFORE or before in _OPEN_QUOTES)):
+            composite = len(num.strip()) > 1 and (
+                re.search("[十拾百佰千仟万亿点]", num) or _digit_by_digit(num)
+            )
+            if not (
+                _after_is_boundary(t, end)
+                and (composite or before in _BOUNDARY_BEFORE or before in _OPEN_QUOTES)
+            ):
                 return None
-            if (num.strip() in ("两", "兩") and not whole_text) or (one and before not in _BOUNDARY_BEFORE and start != 0):
+            if (num.strip() in ("两", "兩") and not whole_text) or (
+                one and before not in _BOUNDARY_BEFORE and start != 0
+            ):
                 return None
         else:
             # 一批, 一项重要任务, 二次供水: an article or a compound, unless it stands alone or counts a
             # frequency (每季度开展一次).
             soft = one or (num.strip() in ("二", "一") and unit == "次")
             if soft and unit not in _PHYSICAL:
-                if not ((_after_is_boundary(t, end) and not t.startswith("的", end)) or (after and (after in NUMERAL_CHARS or after.isdigit()))):
-                    c0 = _clause_start(t, start, _CLAUSE_DELIMS, 30)
+                if not (
+                    (_after_is_boundary(t, end) and not t.startswith("的", end))
+                    or (after and (after in NUMERAL_CHARS or after.isdigit()))
+                ):
+                    c0 = _clause_start(d, start, _CLAUSE_DELIMS, 30)
                     if not (unit == "次" and "每" in t[c0:start]):
                         return None
             if unit == "分" and not _after_is_boundary(t, end):
@@ -680,7 +898,12 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | str | No
     # 65周岁以上老年人, 24小时应急响应, 二级以上医院.
     if unit in _AGE_TIME_QUALIFIERS and not _after_is_boundary(t, end):
         return None
-    if tail in ("以上", "以下", "及以上", "及以下") and after and "\u4e00" <= after <= "\u9fff" and after not in "的":
+    if (
+        tail in ("以上", "以下", "及以上", "及以下")
+        and after
+        and "\u4e00" <= after <= "\u9fff"
+        and after not in "的"
+    ):
         return None
     # Bare Arabic numbers glued to a word are names or codes (12320热线, 120急救); a bare number that
     # ends its phrase is a quantity (出生率12.17，).
@@ -701,12 +924,8 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | str | No
     if unit_s == "打":
         value, unit = value * 12, ""
     elif unit == "折" or unit == "成":
-        base = value
-        if unit == "折" and _digit_by_digit(num) and base >= 10:
-            pass
-        value = base * 10 if base <= 10 and not (unit == "折" and base >= 10) else base
-        if unit == "折" and base >= 10:
-            value = base
+        # 九折 = 90 %, 9.5折 = 95 %, 75折 = 75 %, 三成 = 30 %, 十成 = 100 %
+        value = value * 10 if value < 10 or (unit == "成" and value == 10) else value
         unit = "%"
     if sign == "负" or sign == "-":
         value = -value
@@ -745,8 +964,12 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | str | No
     elif tail:
         cmp_ = _CMP_TAIL[tail]
     else:
-        cmp_ = _left_cmp(t, start)
-    if cmp_ == "=" and unit in ("元",) and re.search(r"(?:最高|上限|封顶)[^，。；,;]{0,6}$", t[max(0, start - 10) : start]):
+        cmp_ = _left_cmp(d, start)
+    if (
+        cmp_ == "="
+        and unit in ("元",)
+        and re.search(r"(?:最高|上限|封顶)[^，。；,;]{0,6}$", t[max(0, start - 10) : start])
+    ):
         cmp_ = "<="
     return [(start, end, value, unit, cmp_), end]
 

@@ -22,16 +22,34 @@ import re
 _HALF = str.maketrans("０１２３４５６７８９．％－＋：／", "0123456789.%-+:/")
 
 CN_DIGITS: dict[str, int] = {
-    "零": 0, "〇": 0, "○": 0, "０": 0,
-    "一": 1, "壹": 1, "幺": 1,
-    "二": 2, "贰": 2, "貳": 2, "两": 2, "兩": 2,
-    "三": 3, "叁": 3, "參": 3,
-    "四": 4, "肆": 4,
-    "五": 5, "伍": 5,
-    "六": 6, "陆": 6, "陸": 6,
-    "七": 7, "柒": 7,
-    "八": 8, "捌": 8,
-    "九": 9, "玖": 9,
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "０": 0,
+    "一": 1,
+    "壹": 1,
+    "幺": 1,
+    "二": 2,
+    "贰": 2,
+    "貳": 2,
+    "两": 2,
+    "兩": 2,
+    "三": 3,
+    "叁": 3,
+    "參": 3,
+    "四": 4,
+    "肆": 4,
+    "五": 5,
+    "伍": 5,
+    "六": 6,
+    "陆": 6,
+    "陸": 6,
+    "七": 7,
+    "柒": 7,
+    "八": 8,
+    "捌": 8,
+    "九": 9,
+    "玖": 9,
 }
 CN_SMALL_UNITS: dict[str, int] = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 CN_BIG_UNITS: dict[str, int] = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
@@ -48,7 +66,7 @@ _SPACES = re.compile(r"[\s\u3000]+")
 
 # A full-width comma is a thousands separator only where the number shows it is one (full-width
 # digits around it, or more groups/decimals after it); elsewhere it is the Chinese comma: $20，300美元.
-_FW_THOUSANDS = re.compile(r"(?<=[０-９])，(?=[０-９])|(?<=\d)，(?=\d{3}(?:[.,，．]\d))")
+_FW_THOUSANDS = re.compile(r"，(?:(?<=[０-９]，)(?=[０-９])|(?<=\d，)(?=\d{3}(?:[.,，．]\d)))")
 
 
 def to_halfwidth(s: str) -> str:

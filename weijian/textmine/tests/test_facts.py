@@ -135,7 +135,7 @@ def test_signing_a_contract_is_not_an_approximation():
 
 
 def test_a_closing_yishang_covers_the_whole_list():
-    got = facts("两类医院儿科床位数分别要占到总床位数8%、6%以上。")
+    got = facts("县、乡两级医疗机构儿科床位数分别要占到总床位数8%、6%以上。")
     assert [f.cmp for f in got] == [">=", ">="]
 
 
@@ -157,7 +157,8 @@ def test_a_leading_comparator_covers_a_directly_following_figure():
         ("减少患者医药费用2.3亿元。", "2.3亿元", "change", "down"),
         ("新增床位450张。", "450张", "actual", None),
         ("建档率提高到88%。", "88%", "actual", None),
-        ("药占比为26.5%。", "26.5%", "actual", None),
+        ("药占比为26.5%。", "26.5%", "share", None),  # a 占比 indicator is a share
+        ("医疗收入为26.5亿元。", "26.5亿元", "actual", None),
         ("中医诊疗量占总诊疗量的21.3%。", "21.3%", "share", None),
         ("二级医院药品收入占比27%。", "27%", "share", None),
         ("自然增长率为4.37。", "4.37", "actual", None),
@@ -305,7 +306,9 @@ _HEALTH_ALPHABET = (
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=_HEALTH_ALPHABET, max_size=80), st.sampled_from(["plan", "summary", "mixed", "other"]))
+@given(
+    st.text(alphabet=_HEALTH_ALPHABET, max_size=80), st.sampled_from(["plan", "summary", "mixed", "other"])
+)
 def test_extract_facts_never_raises_and_spans_index_the_input(text, kind):
     for f in extract_facts(text, kind=kind):
         assert 0 <= f.start < f.end <= len(text)

@@ -87,7 +87,9 @@ def test_numeral_forms_give_their_value(written, value):
     assert math.isclose(got, value, rel_tol=1e-12, abs_tol=1e-12), (written, got)
 
 
-@pytest.mark.parametrize("written", ["", "万", "万万", "亿", "十三五", "三四五十", "五十千", "点五", "一二点", "abc", "负", "十百"])
+@pytest.mark.parametrize(
+    "written", ["", "万", "万万", "亿", "十三五", "三四五十", "五十千", "点五", "一二点", "abc", "负", "十百"]
+)
 def test_non_numerals_have_no_value(written):
     assert parse_number(written) is None
 
@@ -129,7 +131,12 @@ def test_halfwidth_keeps_length_and_leaves_the_chinese_comma_alone():
     assert "人，增长" in h  # the Chinese comma stays
 
 
-@given(st.text(alphabet="零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点负个0123456789.,eE- ", max_size=25))
+@given(
+    st.text(
+        alphabet="零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点负个0123456789.,eE- ",
+        max_size=25,
+    )
+)
 def test_parse_number_never_raises_and_is_finite(s):
     v = parse_number(s)
     assert v is None or math.isfinite(v)
