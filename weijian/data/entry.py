@@ -217,7 +217,11 @@ def check(
             if p.org_unit.pk not in writable:
                 writable[p.org_unit.pk] = scope.can_write_org(user, p.org_unit)
             if not writable[p.org_unit.pk]:
-                refuse(p, columns.org_unit, f"无权填报“{p.org_unit.name}”的数据（不在您的填报范围内）")
+                if scope.can_read_org(user, p.org_unit):
+                    refuse(p, columns.org_unit, f"无权填报“{p.org_unit.name}”的数据（不在您的填报范围内）")
+                else:
+                    # The same words as for an unknown code: a refusal reveals nothing outside the scope.
+                    refuse(p, columns.org_unit, f"机构编码“{p.org_unit.code}”不存在或不在您的填报范围内")
         if p.value is not None:
             reason = range_problem(p.element, p.value)
             if reason:

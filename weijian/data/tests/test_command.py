@@ -48,7 +48,7 @@ def test_import_as_a_user_keeps_to_the_users_scope(tmp_path, visits, users):
         "数据元编码,机构编码,期间,数值\nOPD,C01A01,202401,1\nOPD,C01B01,202401,2\n", encoding="utf-8"
     )
     code, out, _ = run("import", str(path), "--user", "t_county", "--partial")
-    assert code == 0 and "部分导入" in out and "无权填报" in out
+    assert code == 0 and "部分导入" in out and "不在您的填报范围内" in out
     assert list(DataValue.objects.values_list("org_unit__code", flat=True)) == ["C01A01"]
     assert ImportJob.objects.get().user == users["county"]
 

@@ -67,7 +67,9 @@ def test_a_unit_outside_the_users_scope_is_refused_and_nothing_is_saved(city, us
         save_values(users["county"], rows, source="form")
     [problem] = caught.value.problems
     assert problem.row == 2 and problem.column == "机构"
-    assert "乙区人民医院" in problem.reason and "无权" in problem.reason
+    # the refusal names the code the user gave, never the name of a unit it may not see
+    assert "C01B01" in problem.reason and "不在您的填报范围内" in problem.reason
+    assert "乙区人民医院" not in problem.reason
     assert not DataValue.objects.exists() and not DataValueAudit.objects.exists()
 
 
