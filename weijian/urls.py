@@ -1,7 +1,9 @@
 """Top-level URL map: pages, accounts, plans, API, admin."""
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("weijian.web.urls")),
@@ -9,5 +11,6 @@ urlpatterns = [
     path("plans/", include("weijian.plans.urls")),
     path("api/", include("weijian.api.urls")),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Open to visitors who are not logged in, so the switcher on the login page works too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "系统管理员"
-    LEADER = "leader", "委领导"
-    DEPARTMENT = "dept", "科室"
-    COUNTY = "county", "县区用户"
-    INSTITUTION = "inst", "机构用户"
+    ADMIN = "admin", _("系统管理员")
+    LEADER = "leader", _("委领导")
+    DEPARTMENT = "dept", _("科室")
+    COUNTY = "county", _("县区用户")
+    INSTITUTION = "inst", _("机构用户")
 
 
 class User(AbstractUser):
@@ -50,13 +51,13 @@ class AuditEvent(models.Model):
     """One audited event: a login, a failed login, or a change to a record."""
 
     class Action(models.TextChoices):
-        LOGIN = "login", "登录"
-        LOGIN_FAILED = "login_failed", "登录失败"
-        LOGOUT = "logout", "退出"
-        CREATE = "create", "新增"
-        UPDATE = "update", "修改"
-        DELETE = "delete", "删除"
-        IMPORT = "import", "导入"
+        LOGIN = "login", _("登录")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOGOUT = "logout", _("退出")
+        CREATE = "create", _("新增")
+        UPDATE = "update", _("修改")
+        DELETE = "delete", _("删除")
+        IMPORT = "import", _("导入")
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class PeriodType(models.TextChoices):
-    YEAR = "Y", "年"
-    HALF = "S", "半年"
-    QUARTER = "Q", "季度"
-    MONTH = "M", "月"
+    YEAR = "Y", _("年")
+    HALF = "S", _("半年")
+    QUARTER = "Q", _("季度")
+    MONTH = "M", _("月")
 
 
 class Period(models.Model):
@@ -67,10 +68,10 @@ class DataValueAudit(models.Model):
     """Every change to a data value: who, when, old value, new value, through what."""
 
     class Source(models.TextChoices):
-        FORM = "form", "网页填报"
-        IMPORT = "import", "文件导入"
-        API = "api", "接口"
-        DEMO = "demo", "演示数据"
+        FORM = "form", _("网页填报")
+        IMPORT = "import", _("文件导入")
+        API = "api", _("接口")
+        DEMO = "demo", _("演示数据")
 
     element = models.ForeignKey("indicators.DataElement", on_delete=models.CASCADE, db_index=False)  # see Meta
     org_unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE)
@@ -138,9 +139,9 @@ class ImportJob(models.Model):
     """The record of one import: what came in, by whom, what was applied and rejected."""
 
     class Status(models.TextChoices):
-        APPLIED = "applied", "已导入"
-        PARTIAL = "partial", "部分导入"
-        REJECTED = "rejected", "未导入"
+        APPLIED = "applied", _("已导入")
+        PARTIAL = "partial", _("部分导入")
+        REJECTED = "rejected", _("未导入")
 
     file_name = models.CharField("文件", max_length=255)
     file_format = models.CharField("格式", max_length=20)

@@ -4,20 +4,22 @@ a formula over elements: numerator / denominator × factor)."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ValueType(models.TextChoices):
-    INTEGER = "int", "整数"
-    NUMBER = "number", "数值"
+    INTEGER = "int", _("整数")
+    NUMBER = "number", pgettext_lazy("数值类型", "数值")
 
 
 class Aggregation(models.TextChoices):
     """How an element's values combine across periods; across org units they are always
     summed (the city's average daily inpatients is the sum of its hospitals' averages)."""
 
-    SUM = "sum", "求和"
-    AVERAGE = "avg", "平均"
-    LAST = "last", "期末值"
+    SUM = "sum", _("求和")
+    AVERAGE = "avg", _("平均")
+    LAST = "last", _("期末值")
 
 
 class DataElement(models.Model):
@@ -45,9 +47,9 @@ class Indicator(models.Model):
     (e.g. "HTN_MANAGED_STD", "BEDS_ACTUAL * 1000"); an empty denominator means 1."""
 
     class Direction(models.TextChoices):
-        HIGHER = "up", "越高越好"
-        LOWER = "down", "越低越好"
-        NEUTRAL = "none", "无方向"
+        HIGHER = "up", _("越高越好")
+        LOWER = "down", _("越低越好")
+        NEUTRAL = "none", _("无方向")
 
     code = models.CharField("编码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=100)

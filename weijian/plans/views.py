@@ -91,6 +91,7 @@ def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "lagging_targets": [t for t in targets if t.status == tracking.Status.LAGGING],
             "can_import": scope.is_admin(request.user),
             "can_raise": scope.can_raise_supervision(request.user),
+            "intervals": ReportInterval.choices,
         },
     )
 

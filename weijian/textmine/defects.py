@@ -25,23 +25,15 @@ from statistics import median
 
 from .model import Defect
 
-_CLAUSE = re.compile(r"[^，。；！？：,;:!?\n（）()]+")
+# A clause with its surrounding spaces trimmed: from its first to its last visible character.
+_CLAUSE = re.compile(r"[^，。；！？：,;:!?\n（）()\s](?:[^，。；！？：,;:!?\n（）()]*[^，。；！？：,;:!?\n（）()\s])?")
 _NON_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 _SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _clauses(text: str) -> list[tuple[int, int, str]]:
-    out = []
-    for m in _CLAUSE.finditer(text):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e, _SPACE.sub("", text[s:e])))
-    return out
+    return [(m.start(), m.end(), _SPACE.sub("", m.group())) for m in _CLAUSE.finditer(text)]
 
 
 def _cjk_len(s: str) -> int:
@@ -72,7 +64,7 @@ def find_duplicates(
         h = bisect_right(head_starts, s) - 1
         if h >= 0 and s < heads[h][1]:
             continue
-        if _cjk_len(key) >= _MIN_DUP:
+        if len(key) >= _MIN_DUP and _cjk_len(key) >= _MIN_DUP:
             where[key].append(i)
     covered: set[int] = set()
     for idx in where.values():
@@ -156,7 +148,8 @@ _FILLER = re.compile(
     r"|累计|共计|共|已经|已|新增|扩增|增设|新建|加快建设|建设|完成|实现|达到|达|约|近|超过|为|有"
 )
 # A year (2018年) or a document number stays in the key: different years are different figures.
-_MASK = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?!\s*年|\d)")
+# (The look-behind follows the first digit so that the engine can skip ahead to digits.)
+_MASK = re.compile(r"\d(?<![\d.]\d)\d*(?:\.\d+)?(?!\s*年|\d)")
 
 
 def find_conflicts(text: str, clauses: list[tuple[int, int, str]]) -> list[Defect]:
@@ -169,7 +162,7 @@ def find_conflicts(text: str, clauses: list[tuple[int, int, str]]) -> list[Defec
         masked = _MASK.sub("#", key)
         core = _FILLER.sub("", masked)
         # The indicator must be named: a bare "#张、#张" is not enough to call two figures one.
-        if _cjk_len(core) < 6:
+        if len(core) < 6 or _cjk_len(core) < 6:
             continue
         if core in seen:
             prev_values, j = seen[core]
@@ -324,7 +317,9 @@ _ERA = [
 _ERA_RE = [(re.compile(p), a, b) for p, a, b in _ERA]
 # 爱国卫生月 has been held every April since 1989: "第十六个爱国卫生月" is 2004.
 _PATRIOTIC_MONTH = re.compile(r"第([一二三四五六七八九十]{1,3})个爱国卫生月")
-_YEAR_MENTION = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?=\s*年|版|\b)")
+# (The look-behind, no digit or point before the year, comes after 19/20 so the engine can skip
+# ahead to a 1 or a 2.)
+_YEAR_MENTION = re.compile(r"((?:19|20)(?<![\d.]\d\d)\d{2})(?=\s*年|版|\b)")
 _CODE_WITH_YEAR = re.compile(r"[A-Za-z]{2,}[A-Za-z/ ]*\d+[-—:：]((?:19|20)\d{2})")
 
 

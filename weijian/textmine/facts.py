@@ -314,6 +314,8 @@ _CMP_LEFT = [
         "~",
     ),
 ]
+# Any of the above: most figures have no comparator word, and one search tells so.
+_CMP_LEFT_ANY = re.compile("|".join(f"(?:{rx.pattern})" for rx, _ in _CMP_LEFT))
 _CMP_TAIL = {
     "以上": ">=",
     "及以上": ">=",
@@ -350,15 +352,39 @@ _FUTURE_HEADING = re.compile(
 )
 _CLAUSE_DELIMS = "，。；！？,;!?\n：:"
 _SENTENCE_DELIMS = "。；！？;!?\n"
+_CMP_DELIMS = _CLAUSE_DELIMS + "、（("  # a comparator word sits in the same list item
+_ROLE_DELIMS = _CLAUSE_DELIMS + "、"
+_INDICATOR_LEFT_DELIMS = _CLAUSE_DELIMS + "、（(）)"
+_INDICATOR_RIGHT_DELIMS = _CLAUSE_DELIMS + "、（("
+_ALL_DELIMS = _INDICATOR_LEFT_DELIMS  # every set above is drawn from these
 _INDICATOR_LEAD = re.compile(
     r"^(?:全市|全区|全县|全省|全镇|我市|我区|我县|我委|全年|今年|去年|当年|本年度|年度|其中|同时|并|共|共有|累计|"
     r"已|现|目前|分别|各|均|全部|总计|合计|另|又|还|再|以及|和|及|通过|对)+"
 )
-_INDICATOR_TRAIL = re.compile(
-    r"(?:分别为|分别达到|分别达|分别|达到了|达到|保持在|稳定在|控制在|提高到|提高至|下降到|降至|增至|增长到|上升到|"
-    r"共计|合计|累计|总数为|总数达|总计|为|是|达|共|约|近|逾|超过|超|有|了|至|到|计|在|的|获|获得|居|"
-    r"不少于|不低于|不超过|不高于|低于|高于|最高|最低|上限|同比|比上年|较上年)+$"
-)
+_TRAIL_WORDS = (
+    "分别为 分别达到 分别达 分别 达到了 达到 保持在 稳定在 控制在 提高到 提高至 下降到 降至 增至 增长到 上升到 "
+    "共计 合计 累计 总数为 总数达 总计 为 是 达 共 约 近 逾 超过 超 有 了 至 到 计 在 的 获 获得 居 "
+    "不少于 不低于 不超过 不高于 低于 高于 最高 最低 上限 同比 比上年 较上年"
+).split()
+_INDICATOR_TRAIL = re.compile("(?:" + "|".join(_TRAIL_WORDS) + ")+$")
+# A trail can only be there when the phrase ends the way one of its words ends.
+_TRAIL_LAST_CHARS = tuple({w[-1] for w in _TRAIL_WORDS})
+
+
+# Small patterns used on the window around each figure (compiled once, not looked up per call).
+_TO_END = re.compile(r"(?:到|至)[ \t]*$")
+_COMPARED_END = re.compile(r"比[^，。；,;]{0,12}(?:多|少)$")
+_WHOLE_AREA_END = re.compile(r"(?:全市|全区|全县|全省|全镇)[ \t]*$")
+_LISTED_PLACE_END = re.compile(r"、[\u4e00-\u9fff]{1,4}$")
+_NON_WORD_LEAD = re.compile(r"^[^\u4e00-\u9fffA-Za-zⅠ-Ⅻ“]+")
+_LINK_LEAD = re.compile(r"^(?:的|之|，)+")
+_SHORT_WORD = re.compile(r"[\u4e00-\u9fff]{1,4}")
+_LEADING_ZERO = re.compile(r"0\d")
+_ENUMERATOR_AT = re.compile(r"[ \t]*[是要则来]")
+_YEARS_IN_BRACKETS_AT = re.compile(r"[ \t]*[（(][ \t]*(?:19|20)\d\d")
+_PLACE_VALUE = re.compile("[十拾百佰千仟万亿点]")
+_JIAO_FEN_AT = re.compile(f"零?[{NUMERAL_CHARS}]+[角毛分]")
+_CAP_END = re.compile(r"(?:最高|上限|封顶)[^，。；,;]{0,6}$")
 
 
 def _clause_start(d: _Doc, i: int, delims: str, limit: int = 80) -> int:
@@ -407,16 +433,22 @@ class _Doc:
         """Sorted positions of the given delimiter characters, found once per document."""
         got = self._marks.get(delims)
         if got is None:
-            rx = _DELIM_RX.get(delims) or _DELIM_RX.setdefault(
-                delims, re.compile("[" + re.escape(delims) + "]")
-            )
-            got = self._marks[delims] = [m.start() for m in rx.finditer(self.t)]
+            t = self.t
+            if delims != _ALL_DELIMS and not delims.strip(_ALL_DELIMS):
+                # One of the usual sets: filter the positions of all delimiters, found in one pass.
+                got = [i for i in self.marks(_ALL_DELIMS) if t[i] in delims]
+            else:
+                rx = _DELIM_RX.get(delims) or _DELIM_RX.setdefault(
+                    delims, re.compile("[" + re.escape(delims) + "]")
+                )
+                got = [m.start() for m in rx.finditer(t)]
+            self._marks[delims] = got
         return got
 
     def __init__(self, text: str, kind: str) -> None:
         self.raw = text
         self._marks: dict[str, list[int]] = {}
-        self.t = to_halfwidth(text).replace("，", "，")
+        self.t = to_halfwidth(text)
         n = len(text)
         ex = bytearray(n)
         for m in _EXCLUDED.finditer(self.t):
@@ -445,14 +477,16 @@ class _Doc:
 def _fact_unit(unit_s: str | None) -> str:
     if not unit_s:
         return ""
-    key = re.sub(r"[ \t]+", "", unit_s)
+    key = unit_s.replace(" ", "").replace("\t", "")
     return _UNIT_TABLE.get(key, _UNIT_TABLE.get(unit_s, key))
 
 
 def _left_cmp(d: _Doc, start: int) -> str:
     t = d.t
-    a = _clause_start(d, start, _CLAUSE_DELIMS + "、（(", 16)
+    a = _clause_start(d, start, _CMP_DELIMS, 16)
     window = t[a:start].rstrip(" \t")
+    if not _CMP_LEFT_ANY.search(window):
+        return "="
     for rx, c in _CMP_LEFT:
         if rx.search(window):
             return c
@@ -465,7 +499,7 @@ _NOW = re.compile(r"实际|目前|现[^代在行]|已")
 
 def _role(d: _Doc, start: int, end: int, unit: str, prev: dict | None) -> tuple[str, str | None]:
     t = d.t
-    c0 = _clause_start(d, start, _CLAUSE_DELIMS + "、", 40)
+    c0 = _clause_start(d, start, _ROLE_DELIMS, 40)
     left = t[c0:start]
     s0 = _clause_start(d, start, _SENTENCE_DELIMS, 160)
     sentence_left = t[s0:start]
@@ -474,10 +508,10 @@ def _role(d: _Doc, start: int, end: int, unit: str, prev: dict | None) -> tuple[
     if (
         m
         and not _CHANGE_NOT.search(left[: m.start()] + m.group("verb")[:1])
-        and not re.search(r"(?:到|至)[ \t]*$", left)
+        and not _TO_END.search(left)
     ):
         verb = m.group("verb")
-        if verb in ("多", "少") and not re.search(r"比[^，。；,;]{0,12}(?:多|少)$", left.rstrip(" \t")):
+        if verb in ("多", "少") and not _COMPARED_END.search(left.rstrip(" \t")):
             pass
         else:
             role, direction = "change", ("up" if verb.startswith(_UP_VERBS) else "down")
@@ -497,8 +531,8 @@ def _role(d: _Doc, start: int, end: int, unit: str, prev: dict | None) -> tuple[
             _EXISTING.search(wide)
             or _EXISTING.search(t[end:ce])
             # 全市10个县, 梅列、三元两区: the figure describes what exists, it is not a goal
-            or re.search(r"(?:全市|全区|全县|全省|全镇)[ \t]*$", left)
-            or (unit in _PLACE_UNITS and re.search(r"、[\u4e00-\u9fff]{1,4}$", wide))
+            or _WHOLE_AREA_END.search(left)
+            or (unit in _PLACE_UNITS and _LISTED_PLACE_END.search(wide))
         )
         if not existing:
             role, direction = "target", None
@@ -511,14 +545,15 @@ def _role(d: _Doc, start: int, end: int, unit: str, prev: dict | None) -> tuple[
 
 def _indicator(d: _Doc, start: int, end: int, unit: str) -> str:
     t = d.t
-    c0 = _clause_start(d, start, _CLAUSE_DELIMS + "、（(）)", 40)
+    c0 = _clause_start(d, start, _INDICATOR_LEFT_DELIMS, 40)
     left = t[c0:start].strip(" \t")
     left = _INDICATOR_LEAD.sub("", left)
-    left = _INDICATOR_TRAIL.sub("", left)
-    left = re.sub(r"^[^\u4e00-\u9fffA-Za-zⅠ-Ⅻ“]+", "", left)
-    ce = _clause_end(d, end, _CLAUSE_DELIMS + "、（(", 30)
+    if left.endswith(_TRAIL_LAST_CHARS):
+        left = _INDICATOR_TRAIL.sub("", left)
+    left = _NON_WORD_LEAD.sub("", left)
+    ce = _clause_end(d, end, _INDICATOR_RIGHT_DELIMS, 30)
     right = t[end:ce].strip(" \t")
-    right = re.sub(r"^(?:的|之|，)+", "", right)
+    right = _LINK_LEAD.sub("", right)
     if unit in ("%", "‰", "1/万", "1/10万", "百分点", "") or not right:
         return left[-24:]
     # 培训100名基层中医康复人员 → the verb before and the noun after
@@ -619,7 +654,7 @@ def _share_list_context(d: _Doc, facts: list[Fact]) -> None:
             pass
         elif (
             len(between) <= 4
-            and re.fullmatch(r"[\u4e00-\u9fff]{1,4}", between)
+            and _SHORT_WORD.fullmatch(between)
             and not _CHANGE_VERB.search(between)
         ):
             left = t[_clause_start(d, a.start, _CLAUSE_DELIMS, 20) : a.start]
@@ -736,6 +771,9 @@ def _is_code_context(t: str, start: int, end: int) -> bool:
     return (b.isascii() and b.isalpha()) or (a.isascii() and a.isalpha()) or b in "#№" or a == "#"
 
 
+# The unit and tail after a numeral read alone (when a range reading fails).
+_UNIT_TAIL_AT = re.compile(f"(?:[ \\t]*(?P<unit>{_UNIT}))?(?P<tail>{_TAIL})?")
+
 def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | str | None:
     t = d.t
     n = len(t)
@@ -745,7 +783,7 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | str | No
     num_start, num_end = m.start("num"), m.end("num")
     if num_override:
         # The range reading failed (e.g. 2018-2020年 handled elsewhere); read the first numeral alone.
-        unit_m = re.compile(f"(?:[ \\t]*(?P<unit>{_UNIT}))?(?P<tail>{_TAIL})?").match(t, num_end)
+        unit_m = _UNIT_TAIL_AT.match(t, num_end)
         unit_s, tail, approx, mag = unit_m.group("unit"), unit_m.group("tail") or "", "", ""
         end = unit_m.end()
     else:
@@ -778,7 +816,7 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | str | No
 
     whole_text = start == 0 and end >= n
     # Money in jiao and fen written in financial numerals: 肆角叁分, 壹分, 负壹角.
-    if is_cn and set(num) & _FINANCIAL and re.match("[角毛分]", t[num_end : num_end + 1]):
+    if is_cn and set(num) & _FINANCIAL and t.startswith(("角", "毛", "分"), num_end):
         sm = _STANDALONE_JIAO.match(t, num_start)
         if sm:
             j = parse_number(sm.group("jiao")) if sm.group("jiao") else 0.0
@@ -802,7 +840,7 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | str | No
         num_end < n and t[num_end] == "." and num_end + 1 < n and t[num_end + 1].isdigit()
     ):
         return None
-    if not is_cn and re.match(r"0\d", num.replace(" ", "")) and "." not in num:
+    if not is_cn and _LEADING_ZERO.match(num.replace(" ", "")) and "." not in num:
         return None  # 0313, 012: codes, not counts
     # Ordinals and compounds: 第二届, 初一, 周三, 之一, 其二, 十三届四次全会.
     if before in "第初" or before2_in(t, start, ("星期", "礼拜", "周")) and is_cn and not unit_s:
@@ -814,7 +852,7 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | str | No
     if one and before in _ONE_COMPOUND_BEFORE:
         return None
     # Enumerators and section numbers: 一是, 二是; 一、 （三） 1. at the start of a line or item.
-    if is_cn and not unit_s and re.match(r"[ \t]*[是要则来]", t[num_end : num_end + 3]):
+    if is_cn and not unit_s and _ENUMERATOR_AT.match(t[num_end : num_end + 3]):
         return None
     if not unit_s and not mag and not approx and num_end < n and t[num_end] in _SECTION_AFTER:
         j = num_start - 1
@@ -836,7 +874,7 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | str | No
         return None  # 百日大会战
     if unit == "周" and t.startswith("年", end):
         return None  # 360周年: an anniversary
-    if unit == "年" and re.match(r"[ \t]*[（(][ \t]*(?:19|20)\d\d", t[end : end + 8]):
+    if unit == "年" and _YEARS_IN_BRACKETS_AT.match(t[end : end + 8]):
         return None  # 提升工程三年（2018-2020年）: the name of a programme
     if is_cn and unit == "期" and after and "\u4e00" <= after <= "\u9fff":
         return None  # 二期主体: a phase, not a count
@@ -856,7 +894,7 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | str | No
             if one and t.startswith(tuple(_ARTICLE_ONE_FOLLOWERS), num_end):
                 return None
             composite = len(num.strip()) > 1 and (
-                re.search("[十拾百佰千仟万亿点]", num) or _digit_by_digit(num)
+                _PLACE_VALUE.search(num) or _digit_by_digit(num)
             )
             if not (
                 _after_is_boundary(t, end)
@@ -882,7 +920,7 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | str | No
             if unit == "分" and not _after_is_boundary(t, end):
                 return None  # 十分重视
             if unit == "元" and len(num.strip()) == 1 and not _after_is_boundary(t, end):
-                if not re.match(f"零?[{NUMERAL_CHARS}]+[角毛分]", t[end : end + 6]):
+                if not _JIAO_FEN_AT.match(t[end : end + 6]):
                     return None  # 三元区, 梅列、三元两区: a place name
             if before == "届" or (unit == "次" and t.startswith(("全会", "会议"), end)):
                 return None
@@ -968,7 +1006,7 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | str | No
     if (
         cmp_ == "="
         and unit in ("元",)
-        and re.search(r"(?:最高|上限|封顶)[^，。；,;]{0,6}$", t[max(0, start - 10) : start])
+        and _CAP_END.search(t[max(0, start - 10) : start])
     ):
         cmp_ = "<="
     return [(start, end, value, unit, cmp_), end]
@@ -988,9 +1026,11 @@ def _UNIT_RX_AT(t: str, i: int) -> bool:  # noqa: N802 - reads as a predicate at
 # --------------------------------------------------------------------------- malformed numbers
 
 _MW = "个人名家所张项件份次场批类种条户对台套部篇则本册轮起支例位"
+# (Each branch opens with a character class, the verb check looking back from the measure word,
+# so the engine skips ahead to digits and measure words.)
 _MALFORMED_RX = re.compile(
     r"\d+(?:\.\d+)?[%‰％]{2,}"
-    rf"|(?<=增长|增加|提高|上升|下降|减少|降低)[{_MW}](?=\d)\d+(?:\.\d+)?[%‰％]?"
+    rf"|[{_MW}](?<=(?:增长|增加|提高|上升|下降|减少|降低)[{_MW}])(?=\d)\d+(?:\.\d+)?[%‰％]?"
     rf"|\d+(?:\.\d+)?(?:[万亿])?(?:人次|例次|户次)数(?![\u4e00-\u9fff])"
     r"|\d+(?:\.\d+)?(?:名例|例名|个家|家个)"
 )

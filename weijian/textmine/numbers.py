@@ -20,6 +20,10 @@ import re
 
 # One-to-one so offsets survive: full-width digits and signs to their ASCII twins.
 _HALF = str.maketrans("０１２３４５６７８９．％－＋：／", "0123456789.%-+:/")
+# str.translate looks every character up; these forms are rare in running text, so replacing
+# only where one occurs reads a whole document many times faster, with the same result.
+_HALF_RX = re.compile("[" + "".join(map(chr, _HALF)) + "]")
+_HALF_CHARS = {chr(k): chr(v) for k, v in _HALF.items()}
 
 CN_DIGITS: dict[str, int] = {
     "零": 0,
@@ -60,6 +64,7 @@ _TENS = {"廿": "二十", "卅": "三十", "卌": "四十"}
 NUMERAL_CHARS = "".join(CN_DIGITS) + "".join(CN_SMALL_UNITS) + "".join(CN_BIG_UNITS) + "".join(_TENS)
 
 _ARABIC = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?")
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _SIGNS = ("负", "-", "−", "–")
 _SPACES = re.compile(r"[\s\u3000]+")
 
@@ -74,7 +79,7 @@ def to_halfwidth(s: str) -> str:
     thousands as `,`; same length as `s`, so offsets carry over."""
     if "，" in s:
         s = _FW_THOUSANDS.sub(",", s)
-    return s.translate(_HALF)
+    return _HALF_RX.sub(lambda m: _HALF_CHARS[m.group()], s)
 
 
 def _finite(x: float | None) -> float | None:
@@ -212,6 +217,8 @@ def parse_number(s: str) -> float | None:
         s = s[1:]
     if not s:
         return None
+    if _PLAIN.fullmatch(s):  # the commonest case, 125 or 12.5: no need to tokenise
+        return _finite(sign * float(s))
     if "点" in s:
         ip, _, fp = s.partition("点")
         whole = _integer(ip)

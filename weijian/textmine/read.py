@@ -78,6 +78,10 @@ _FULLWIDTH.update(
     {ord(a): ord(b) for a, b in zip("％．＋－＝＜＞／﹪\u3000\u00a0", "%.+-=<>/% \x20", strict=True)}
 )
 
+# (Applied by a regex over the rare characters it maps: str.translate would look up every one.)
+_FULLWIDTH_RX = re.compile("[" + "".join(map(chr, _FULLWIDTH)) + "]")
+_FULLWIDTH_CHARS = {chr(k): chr(v) for k, v in _FULLWIDTH.items()}
+
 _CJK = "\u4e00-\u9fff"
 # Spaces a PDF or a careless typist put inside a figure: "4.5 %", "2018 年", "12 .5".
 _STRAY_SPACE = re.compile(rf"(?<=\d)[ \t]+(?=[%‰{_CJK}]|\.\d)")
@@ -139,7 +143,7 @@ def _page_number_edits(text: str) -> tuple[list[tuple[int, int, str]], list[tupl
 def normalise(text: str) -> Document:
     """Normalise `text` for analysis; the returned Document maps every position back to `text`."""
     raw = text
-    text = text.translate(_FULLWIDTH)
+    text = _FULLWIDTH_RX.sub(lambda m: _FULLWIDTH_CHARS[m.group()], text)
     edits: list[tuple[int, int, str]] = [
         (m.start(), m.end(), "\n") for m in _CRLF.finditer(text) if m.group() != "\n"
     ]

@@ -244,3 +244,10 @@ def test_report_interval_is_set_by_admin_only(client, users, plan):
     client.post(reverse("plans:set_interval", args=[plan.pk]), {"report_interval": "Q"})
     plan.refresh_from_db()
     assert plan.report_interval == "Q"
+
+
+def test_dashboard_offers_the_report_intervals_with_the_current_one_chosen(client, users, plan):
+    client.force_login(users["admin"])
+    body = client.get(reverse("plans:plan", args=[plan.pk])).content.decode()
+    assert f'<option value="{plan.report_interval}" selected>' in body
+    assert "每季度" in body and "每半年" in body

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from weijian.accounts.scope import writable_orgunits
 from weijian.data import periods
@@ -31,7 +32,7 @@ def recent_periods(ptype: str, today: date | None = None) -> list[str]:
     per_year = _PER_YEAR[ptype]
     index = (today.month - 1) * per_year // 12 + 1
     year, codes = today.year, []
-    for _ in range(_RECENT[ptype]):
+    for _step in range(_RECENT[ptype]):
         codes.append(periods.code_for(ptype, year, index))
         index -= 1
         if index == 0:
@@ -92,7 +93,10 @@ def _selection(request: HttpRequest, params) -> dict:
     if org is not None and dataset is not None and not units.filter(pk=org.pk).exists():
         if posted:
             raise Http404("该机构不填报这个数据集")
-        notes.append(f"{org.name}不填报“{dataset.name}”，已改为本数据集的填报单位")
+        notes.append(
+            _("%(org)s不填报“%(dataset)s”，已改为本数据集的填报单位")
+            % {"org": org.name, "dataset": dataset.name}
+        )
         org = units.first()
     ptype = dataset.period_type if dataset else PeriodType.MONTH
     type_name = PeriodType(ptype).label
@@ -104,11 +108,16 @@ def _selection(request: HttpRequest, params) -> dict:
             parsed = periods.parse(period_code)
             if parsed.type != ptype:
                 if posted:
-                    period_error = (
-                        f"数据集“{dataset.name}”按{type_name}填报，期间“{period_code}”不是{type_name}"
-                    )
+                    period_error = _("数据集“%(dataset)s”按%(type)s填报，期间“%(period)s”不是%(type)s") % {
+                        "dataset": dataset.name,
+                        "type": type_name,
+                        "period": period_code,
+                    }
                 else:
-                    notes.append(f"“{dataset.name}”按{type_name}填报，期间已改为{periods.label(usual)}")
+                    notes.append(
+                        _("“%(dataset)s”按%(type)s填报，期间已改为%(period)s")
+                        % {"dataset": dataset.name, "type": type_name, "period": periods.label(usual)}
+                    )
                 period_code = "" if posted else usual
             elif period_code not in choices:
                 choices = [period_code, *choices]
@@ -198,9 +207,9 @@ def _save(request: HttpRequest, fields: list[Field], org: OrgUnit, period_code: 
             rows.append((f.element, org, period_code, value))
             row_fields.append(f)
     if any(f.error for f in fields):
-        return "有数据项填写有误，未保存。请按提示改正后再保存。"
+        return _("有数据项填写有误，未保存。请按提示改正后再保存。")
     if not rows:
-        messages.info(request, "数据没有变化，无需保存")
+        messages.info(request, _("数据没有变化，无需保存"))
         return ""
     try:
         save_values(request.user, rows, source=DataValueAudit.Source.FORM)
@@ -211,14 +220,18 @@ def _save(request: HttpRequest, fields: list[Field], org: OrgUnit, period_code: 
                 target.error = problem.reason
         unplaced = [p.reason for p in exc.problems if _field_for(p, row_fields) is None]
         return (
-            "未保存：" + "；".join(unplaced)
+            _("未保存：") + "；".join(unplaced)
             if unplaced
-            else "有数据项不符合要求，未保存。请按提示改正后再保存。"
+            else _("有数据项不符合要求，未保存。请按提示改正后再保存。")
         )
     for f in row_fields:
         f.current = parse_number(f.text)
         f.text = _plain(f.current)
-    messages.success(request, f"已保存 {org.name} {periods.label(period_code)} 的 {len(rows)} 项数据")
+    messages.success(
+        request,
+        _("已保存 %(org)s %(period)s 的 %(n)s 项数据")
+        % {"org": org.name, "period": periods.label(period_code), "n": len(rows)},
+    )
     return ""
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from weijian.accounts.scope import is_admin
 from weijian.data.models import ImportJob
@@ -24,9 +25,12 @@ def data_import(request: HttpRequest) -> HttpResponse:
 
         upload = request.FILES.get("file")
         if upload is None:
-            messages.error(request, "请选择要导入的文件（CSV、Excel 模板或 DHIS2 JSON/CSV）")
+            messages.error(request, _("请选择要导入的文件（CSV、Excel 模板或 DHIS2 JSON/CSV）"))
         elif not upload.name.lower().endswith(_ACCEPTED):
-            messages.error(request, f"文件“{upload.name}”的格式不支持：请上传 .csv、.xlsx 或 .json 文件")
+            messages.error(
+                request,
+                _("文件“%(file)s”的格式不支持：请上传 .csv、.xlsx 或 .json 文件") % {"file": upload.name},
+            )
         else:
             result = import_file(
                 upload.read(), upload.name, request.user, partial=bool(request.POST.get("partial"))
@@ -35,7 +39,9 @@ def data_import(request: HttpRequest) -> HttpResponse:
                 return redirect("import_result", pk=result.job.pk)
             # No job means the file could not be read at all; its problems are the message.
             messages.error(
-                request, f"文件“{upload.name}”未导入：" + "；".join(p.reason for p in result.errors)
+                request,
+                _("文件“%(file)s”未导入：") % {"file": upload.name}
+                + "；".join(p.reason for p in result.errors),
             )
     return render(request, "web/data_import.html", {"history": _history(request.user)})
 

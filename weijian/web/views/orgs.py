@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from weijian.accounts.scope import can_write_org, is_admin, orgunit_filter, scope_root
 from weijian.orgs.models import OrgGroup, OrgUnit
@@ -81,7 +82,7 @@ def org_io(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("export")
     if fmt:
         if fmt not in ("xlsx", "csv"):
-            messages.error(request, f"不支持的导出格式“{fmt}”，请选择 Excel 或 CSV")
+            messages.error(request, _("不支持的导出格式“%(fmt)s”，请选择 Excel 或 CSV") % {"fmt": fmt})
         else:
             content = orgs_io.export_orgs(fmt)
             ctype = (
@@ -97,14 +98,20 @@ def org_io(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            messages.error(request, "请选择要导入的机构文件（Excel 或 CSV）")
+            messages.error(request, _("请选择要导入的机构文件（Excel 或 CSV）"))
         else:
             file_name = upload.name
             result = orgs_io.import_orgs(upload.read(), upload.name, request.user)
             if result.errors:
-                messages.error(request, f"文件“{upload.name}”有 {len(result.errors)} 处错误，未导入任何机构")
+                messages.error(
+                    request,
+                    _("文件“%(file)s”有 %(n)s 处错误，未导入任何机构")
+                    % {"file": upload.name, "n": len(result.errors)},
+                )
             else:
                 messages.success(
-                    request, f"文件“{upload.name}”已导入：新增 {result.created} 个，更新 {result.updated} 个"
+                    request,
+                    _("文件“%(file)s”已导入：新增 %(created)s 个，更新 %(updated)s 个")
+                    % {"file": upload.name, "created": result.created, "updated": result.updated},
                 )
     return render(request, "web/org_io.html", {"result": result, "file_name": file_name})
