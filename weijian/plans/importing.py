@@ -20,9 +20,12 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from weijian import textmine
 from weijian.accounts.models import record
+from weijian.indicators.catalogue import lexicon_entries
 from weijian.indicators.models import Indicator
 from weijian.orgs.models import Department, Leader, Level, OrgUnit
+from weijian.textmine.numbers import parse_number
 
 from .models import Comparator, Plan, PlanDraft, Scope, Section, Target, Task, TaskDepartment, TaskLeader
 
@@ -41,8 +44,6 @@ class ImportError_(ValueError):
 def read_text(data: bytes, name: str) -> str:
     """The text of an uploaded .docx/.pdf/.txt; raises ImportError_ naming the file and reason."""
     import os
-
-    from weijian import textmine
 
     suffix = os.path.splitext(name)[1].lower()
     if suffix not in ALLOWED_SUFFIXES:
@@ -64,56 +65,21 @@ def read_text(data: bytes, name: str) -> str:
 # --- Lexicon --------------------------------------------------------------------------------
 
 
-def lexicon_entries() -> list[tuple[str, str]]:
-    """(name or alias, indicator code) pairs of the catalogue, from the catalogue's own function
-    when it offers one."""
-    try:
-        from weijian.indicators.catalogue import lexicon_entries as entries  # type: ignore[attr-defined]
-
-        return list(entries())
-    except ImportError:
-        pass
-    try:
-        from weijian.indicators.services import lexicon_entries as entries  # type: ignore[attr-defined]
-
-        return list(entries())
-    except ImportError:
-        pass
-    out = []
-    for code, name, aliases in Indicator.objects.values_list("code", "name", "aliases"):
-        out.append((name, code))
-        out.extend((a, code) for a in aliases or [] if a)
-    return out
+def catalogue_lexicon() -> tuple[textmine.Lexicon, dict[str, str]]:
+    """The catalogue's names and aliases as the document engine's lexicon (an Aho-Corasick
+    automaton), and as a plain name → code map for exact look-ups."""
+    entries = lexicon_entries()
+    return textmine.Lexicon(entries), dict(entries)
 
 
-def _link(phrase: str, context: str, entries: list[tuple[str, str]]) -> str | None:
+def _link(phrase: str, context: str, lexicon: textmine.Lexicon) -> str | None:
     """The catalogue indicator named in a target's phrase (longest name wins), then in the
     clause around it."""
-    for text in (phrase, context):
-        if not text:
-            continue
-        hits = [(len(name), code) for name, code in entries if name and name in text]
-        if hits:
-            return max(hits)[1]
-    return None
+    return lexicon.link(phrase) or lexicon.link(context)
 
 
 # --- Proposal -------------------------------------------------------------------------------
 
-_CN_DIGITS = {
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-    "十一": 11,
-    "十二": 12,
-}
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _MONTH_END = re.compile(
     r"(1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])月(?:底|末|份?前|份?以前|中旬前|上旬前)"
@@ -192,12 +158,12 @@ def infer_deadline(sentence: str, year: int) -> date:
     m = _MONTH_END.search(sentence)
     if m:
         token = m.group(1)
-        month = int(token) if token.isdigit() else _CN_DIGITS.get(token, 12)
+        month = int(token) if token.isdigit() else int(parse_number(token) or 12)
         return date(year, month, calendar.monthrange(year, month)[1])
     m = _QUARTER.search(sentence)
     if m:
         token = m.group(1)
-        q = int(token) if token.isdigit() else _CN_DIGITS[token]
+        q = int(token) if token.isdigit() else int(parse_number(token) or 4)
         month = q * 3
         return date(year, month, calendar.monthrange(year, month)[1])
     if "上半年" in sentence:
@@ -245,11 +211,8 @@ def _num_from(value) -> float:
 def propose(text: str, year: int | None = None, analysis=None) -> dict:
     """Read the text and propose a plan as JSON: sections, tasks with owners, targets, other
     quantities and the numbers not understood. `year` overrides the document's own."""
-    from weijian import textmine
-
-    entries = lexicon_entries()
+    lexicon, names = catalogue_lexicon()
     if analysis is None:
-        lexicon = textmine.Lexicon(entries) if entries else None
         analysis = textmine.analyze(text, lexicon=lexicon)
     year = year or analysis.year or timezone.localdate().year
 
@@ -303,10 +266,10 @@ def propose(text: str, year: int | None = None, analysis=None) -> dict:
                 }
             )
             continue
-        code = f.code or _link(f.indicator, text[left : f.start], entries)
+        code = f.code or _link(f.indicator, text[left : f.start], lexicon)
         phrase = _distribute_new(clean_phrase(f.indicator) or sentence[:30], text[left : f.start])
         scope_text = _scope_context(text, f.start)
-        for shared_phrase, shared_code in _shared_tail(text[left : f.start], phrase, code, entries):
+        for shared_phrase, shared_code in _shared_tail(text[left : f.start], phrase, code, names):
             targets.append(
                 _target_item(
                     len(targets) + 1,
@@ -357,16 +320,13 @@ def _target_item(
     }
 
 
-def _shared_tail(
-    before: str, phrase: str, code: str | None, entries: list[tuple[str, str]]
-) -> list[tuple[str, str]]:
+def _shared_tail(before: str, phrase: str, code: str | None, names: dict[str, str]) -> list[tuple[str, str]]:
     """“高血压、糖尿病患者规范管理率达到75%” sets one figure for two indicators: the heads listed
     with 、 before the phrase share its tail. Returns (phrase, code) for each other catalogue
     indicator so named, in the order written."""
     pos = before.rfind(phrase)
     if pos <= 0 or before[pos - 1] != "、":
         return []
-    names = dict(entries)
     found: list[tuple[str, str]] = []
     end = pos - 1
     while end > 0:
@@ -598,7 +558,7 @@ def promote_fact(draft: PlanDraft, index: int) -> dict:
         "task": f.get("task"),
         "text": f["text"],
         "phrase": clean_phrase(f["indicator"]) or sentence[:30],
-        "code": _link(f["indicator"], text[left : f["start"]], lexicon_entries()),
+        "code": _link(f["indicator"], text[left : f["start"]], catalogue_lexicon()[0]),
         "cmp": f["cmp"] if f["cmp"] in Comparator.values else "=",
         "value": f["value"],
         "unit": f["unit"],
