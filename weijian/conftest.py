@@ -5,6 +5,13 @@ import pytest
 from weijian import testing
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is slow on purpose; fixtures create several users per test. The project's own
+    # setting is checked in accounts/tests/test_passwords.py.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def city(db):
     return testing.make_city()
