@@ -26,7 +26,9 @@ from statistics import median
 from .model import Defect
 
 # A clause with its surrounding spaces trimmed: from its first to its last visible character.
-_CLAUSE = re.compile(r"[^，。；！？：,;:!?\n（）()\s](?:[^，。；！？：,;:!?\n（）()]*[^，。；！？：,;:!?\n（）()\s])?")
+_CLAUSE = re.compile(
+    r"[^，。；！？：,;:!?\n（）()\s](?:[^，。；！？：,;:!?\n（）()]*[^，。；！？：,;:!?\n（）()\s])?"
+)
 _NON_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 _SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -239,10 +241,13 @@ def find_count_mismatches(text: str) -> list[Defect]:
 
 _MW = "名例人位家所张件起项个次份批户对种只支辆套台"
 _COMPOUND_UNITS = {"人次", "例次", "户次", "人份", "件次", "台次", "项次", "批次", "家次", "个次", "次数"}
+# A whole figure, from the first digit of its run; what follows it is never a digit, so it is read
+# in one way only (possessive) and not retried from inside the run.
+_WHOLE_FIGURE = r"\d(?<!\d\d)\d*+(?:\.\d++)?"
 _MALFORMED = [
-    (re.compile(r"\d+(?:\.\d+)?[%‰％]{2,}"), "符号重复"),
-    (re.compile(r"\d+(?:\.\d+)?(?:[万亿千])?(?:人次|例次|户次)数(?![\u4e00-\u9fff])"), "单位多出“数”字"),
-    (re.compile(rf"\d+(?:\.\d+)?([{_MW}])([{_MW}])(?![\u4e00-\u9fff])"), "量词重叠"),
+    (re.compile(rf"{_WHOLE_FIGURE}[%‰％]{{2,}}"), "符号重复"),
+    (re.compile(rf"{_WHOLE_FIGURE}(?:[万亿千])?(?:人次|例次|户次)数(?![\u4e00-\u9fff])"), "单位多出“数”字"),
+    (re.compile(rf"{_WHOLE_FIGURE}([{_MW}])([{_MW}])(?![\u4e00-\u9fff])"), "量词重叠"),
     # (The leading class lets the regex engine skip ahead instead of trying each verb everywhere.)
     (
         re.compile(

@@ -16,7 +16,6 @@ Public:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 
 from .model import Defect, Fact
 from .numbers import CN_BIG_UNITS, CN_DIGITS, NUMERAL_CHARS, parse_fraction, parse_number, to_halfwidth
@@ -356,7 +355,6 @@ _CMP_DELIMS = _CLAUSE_DELIMS + "、（("  # a comparator word sits in the same l
 _ROLE_DELIMS = _CLAUSE_DELIMS + "、"
 _INDICATOR_LEFT_DELIMS = _CLAUSE_DELIMS + "、（(）)"
 _INDICATOR_RIGHT_DELIMS = _CLAUSE_DELIMS + "、（("
-_ALL_DELIMS = _INDICATOR_LEFT_DELIMS  # every set above is drawn from these
 _INDICATOR_LEAD = re.compile(
     r"^(?:全市|全区|全县|全省|全镇|我市|我区|我县|我委|全年|今年|去年|当年|本年度|年度|其中|同时|并|共|共有|累计|"
     r"已|现|目前|分别|各|均|全部|总计|合计|另|又|还|再|以及|和|及|通过|对)+"
@@ -387,19 +385,30 @@ _JIAO_FEN_AT = re.compile(f"零?[{NUMERAL_CHARS}]+[角毛分]")
 _CAP_END = re.compile(r"(?:最高|上限|封顶)[^，。；,;]{0,6}$")
 
 
+_DELIM_RX: dict[str, re.Pattern] = {}  # one character class per delimiter set
+
+
+def _delims_rx(delims: str) -> re.Pattern:
+    rx = _DELIM_RX.get(delims)
+    if rx is None:
+        rx = _DELIM_RX[delims] = re.compile("[" + re.escape(delims) + "]")
+    return rx
+
+
 def _clause_start(d: _Doc, i: int, delims: str, limit: int = 80) -> int:
     """Start of the clause that holds position i: just after the last delimiter before it (at most `limit` back)."""
-    marks = d.marks(delims)
-    k = bisect_left(marks, i)
-    j = marks[k - 1] + 1 if k else 0
-    return max(j, i - limit)
+    lo = max(0, i - limit)
+    n = len(d.t)
+    # The last delimiter before i is the first one met reading the reversed text from i backwards;
+    # the search looks at no more than `limit` characters.
+    m = _delims_rx(delims).search(d.rev, n - i, n - lo)
+    return n - m.start() if m else lo
 
 
 def _clause_end(d: _Doc, i: int, delims: str, limit: int = 60) -> int:
-    marks = d.marks(delims)
-    k = bisect_left(marks, i)
-    j = marks[k] if k < len(marks) else len(d.t)
-    return min(j, i + limit)
+    """Position of the first delimiter at or after i (at most `limit` on)."""
+    m = _delims_rx(delims).search(d.t, i, i + limit)
+    return m.start() if m else min(len(d.t), i + limit)
 
 
 def _is_year(v: float, s: str) -> bool:
@@ -421,34 +430,15 @@ def _value_of(num: str) -> float | None:
 # --------------------------------------------------------------------------- the extractor
 
 
-_DELIM_RX: dict[str, re.Pattern] = {}
-
-
 class _Doc:
     """Per-call state: the half-width copy, excluded spans, future zone start."""
 
-    __slots__ = ("raw", "t", "excluded", "kind", "future_from", "_marks")
-
-    def marks(self, delims: str) -> list[int]:
-        """Sorted positions of the given delimiter characters, found once per document."""
-        got = self._marks.get(delims)
-        if got is None:
-            t = self.t
-            if delims != _ALL_DELIMS and not delims.strip(_ALL_DELIMS):
-                # One of the usual sets: filter the positions of all delimiters, found in one pass.
-                got = [i for i in self.marks(_ALL_DELIMS) if t[i] in delims]
-            else:
-                rx = _DELIM_RX.get(delims) or _DELIM_RX.setdefault(
-                    delims, re.compile("[" + re.escape(delims) + "]")
-                )
-                got = [m.start() for m in rx.finditer(t)]
-            self._marks[delims] = got
-        return got
+    __slots__ = ("raw", "t", "rev", "excluded", "kind", "future_from")
 
     def __init__(self, text: str, kind: str) -> None:
         self.raw = text
-        self._marks: dict[str, list[int]] = {}
         self.t = to_halfwidth(text)
+        self.rev = self.t[::-1]  # for finding the start of a clause (see _clause_start)
         n = len(text)
         ex = bytearray(n)
         for m in _EXCLUDED.finditer(self.t):
@@ -505,11 +495,7 @@ def _role(d: _Doc, start: int, end: int, unit: str, prev: dict | None) -> tuple[
     sentence_left = t[s0:start]
     role, direction = "actual", None
     m = _CHANGE_VERB.search(left)
-    if (
-        m
-        and not _CHANGE_NOT.search(left[: m.start()] + m.group("verb")[:1])
-        and not _TO_END.search(left)
-    ):
+    if m and not _CHANGE_NOT.search(left[: m.start()] + m.group("verb")[:1]) and not _TO_END.search(left):
         verb = m.group("verb")
         if verb in ("多", "少") and not _COMPARED_END.search(left.rstrip(" \t")):
             pass
@@ -652,11 +638,7 @@ def _share_list_context(d: _Doc, facts: list[Fact]) -> None:
         between = t[a.end : b.start]
         if b.cmp == "=" and a.cmp in (">=", "<=") and a.unit != b.unit or b.cmp != "=" or a.cmp == "=":
             pass
-        elif (
-            len(between) <= 4
-            and _SHORT_WORD.fullmatch(between)
-            and not _CHANGE_VERB.search(between)
-        ):
+        elif len(between) <= 4 and _SHORT_WORD.fullmatch(between) and not _CHANGE_VERB.search(between):
             left = t[_clause_start(d, a.start, _CLAUSE_DELIMS, 20) : a.start]
             if any(rx.search(left.rstrip(" \t")) for rx, _ in _CMP_LEFT):
                 b.cmp = a.cmp  # 不少于20个专业250个病种
@@ -773,6 +755,7 @@ def _is_code_context(t: str, start: int, end: int) -> bool:
 
 # The unit and tail after a numeral read alone (when a range reading fails).
 _UNIT_TAIL_AT = re.compile(f"(?:[ \\t]*(?P<unit>{_UNIT}))?(?P<tail>{_TAIL})?")
+
 
 def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | str | None:
     t = d.t
@@ -893,9 +876,7 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | str | No
         if not unit_s:
             if one and t.startswith(tuple(_ARTICLE_ONE_FOLLOWERS), num_end):
                 return None
-            composite = len(num.strip()) > 1 and (
-                _PLACE_VALUE.search(num) or _digit_by_digit(num)
-            )
+            composite = len(num.strip()) > 1 and (_PLACE_VALUE.search(num) or _digit_by_digit(num))
             if not (
                 _after_is_boundary(t, end)
                 and (composite or before in _BOUNDARY_BEFORE or before in _OPEN_QUOTES)
@@ -1003,11 +984,7 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | str | No
         cmp_ = _CMP_TAIL[tail]
     else:
         cmp_ = _left_cmp(d, start)
-    if (
-        cmp_ == "="
-        and unit in ("元",)
-        and _CAP_END.search(t[max(0, start - 10) : start])
-    ):
+    if cmp_ == "=" and unit in ("元",) and _CAP_END.search(t[max(0, start - 10) : start]):
         cmp_ = "<="
     return [(start, end, value, unit, cmp_), end]
 
@@ -1028,11 +1005,14 @@ def _UNIT_RX_AT(t: str, i: int) -> bool:  # noqa: N802 - reads as a predicate at
 _MW = "个人名家所张项件份次场批类种条户对台套部篇则本册轮起支例位"
 # (Each branch opens with a character class, the verb check looking back from the measure word,
 # so the engine skips ahead to digits and measure words.)
+# A whole figure, from the first digit of its run; what follows it is never a digit, so it is read
+# in one way only (possessive) and not retried from inside the run.
+_WHOLE_FIGURE = r"\d(?<!\d\d)\d*+(?:\.\d++)?"
 _MALFORMED_RX = re.compile(
-    r"\d+(?:\.\d+)?[%‰％]{2,}"
+    rf"{_WHOLE_FIGURE}[%‰％]{{2,}}"
     rf"|[{_MW}](?<=(?:增长|增加|提高|上升|下降|减少|降低)[{_MW}])(?=\d)\d+(?:\.\d+)?[%‰％]?"
-    rf"|\d+(?:\.\d+)?(?:[万亿])?(?:人次|例次|户次)数(?![\u4e00-\u9fff])"
-    r"|\d+(?:\.\d+)?(?:名例|例名|个家|家个)"
+    rf"|{_WHOLE_FIGURE}(?:[万亿])?(?:人次|例次|户次)数(?![\u4e00-\u9fff])"
+    rf"|{_WHOLE_FIGURE}(?:名例|例名|个家|家个)"
 )
 
 

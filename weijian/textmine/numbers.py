@@ -209,6 +209,8 @@ def parse_number(s: str) -> float | None:
     """
     if not isinstance(s, str):
         return None
+    if s.isascii() and s.isdigit():  # the commonest case, 125: nothing to normalise or tokenise
+        return _finite(float(s))
     s = _SPACES.sub("", to_halfwidth(s))
     sign = 1.0
     if s.startswith(_SIGNS):
@@ -217,7 +219,7 @@ def parse_number(s: str) -> float | None:
         s = s[1:]
     if not s:
         return None
-    if _PLAIN.fullmatch(s):  # the commonest case, 125 or 12.5: no need to tokenise
+    if _PLAIN.fullmatch(s):  # 12.5: no need to tokenise
         return _finite(sign * float(s))
     if "点" in s:
         ip, _, fp = s.partition("点")
