@@ -83,8 +83,9 @@ def indicator(code: str, name: str, numerator: str, denominator: str = "", facto
 
 
 def dataset(code: str, name: str, elements: list[DataElement], period_type: str = "M",
-            org_levels: list[int] | None = None) -> DataSet:
-    ds = DataSet.objects.create(code=code, name=name, period_type=period_type, org_levels=org_levels or [])
+            org_levels: list[int] | None = None, inst_types: list[str] | None = None) -> DataSet:
+    ds = DataSet.objects.create(code=code, name=name, period_type=period_type, org_levels=org_levels or [],
+                                inst_types=inst_types or [])
     ds.elements.set(elements)
     return ds
 

@@ -103,6 +103,8 @@ class DataSet(models.Model):
     period_type = models.CharField("报告周期", max_length=1, choices=PeriodType.choices, default=PeriodType.MONTH)
     elements = models.ManyToManyField("indicators.DataElement", verbose_name="数据元", related_name="datasets")
     org_levels = models.JSONField("填报层级", default=list, blank=True)
+    # Institution types that report this set (orgs.InstitutionType values); empty = every type.
+    inst_types = models.JSONField("填报机构类型", default=list, blank=True)
 
     class Meta:
         verbose_name = "数据集"

@@ -144,3 +144,15 @@ def test_excel_template_lists_the_units_and_elements(client, users, reporting):
         if c is not None
     }
     assert {"C01A01", "C01A02"} <= cells and "C01B01" not in cells
+
+
+def test_a_data_set_for_some_institution_types_is_offered_to_those_only(client, users, reporting):
+    from weijian import testing
+
+    primary_care = testing.dataset(
+        "BPHS_Q", "基本公共卫生服务季报", [reporting["total"]], "Q", org_levels=[5], inst_types=["township_hc"]
+    )
+    client.force_login(users["county"])
+    page = client.get(f"/data/entry/?dataset={primary_care.code}").content.decode()
+    assert '<option value="C01A02"' in page  # 甲镇卫生院
+    assert '<option value="C01A01"' not in page  # 甲县人民医院 does not report it

@@ -44,6 +44,8 @@ def _units_for(user, dataset: DataSet | None):
     units = writable_orgunits(user).filter(active=True)
     if dataset is not None and dataset.org_levels:
         units = units.filter(level__in=dataset.org_levels)
+    if dataset is not None and dataset.inst_types:
+        units = units.filter(inst_type__in=dataset.inst_types)
     return units.order_by("path")
 
 
