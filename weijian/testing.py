@@ -39,24 +39,58 @@ def make_city() -> City:
     city = org(province, "C01", "示例市", Level.CITY)
     county_a = org(city, "C01A", "甲县", Level.COUNTY)
     county_b = org(city, "C01B", "乙区", Level.COUNTY)
-    hospital_a = org(county_a, "C01A01", "甲县人民医院", Level.INSTITUTION, inst_type="general", grade="2",
-                     ownership="public", beds=300)
-    clinic_a = org(county_a, "C01A02", "甲镇卫生院", Level.INSTITUTION, inst_type="township_hc", grade="1",
-                   ownership="public", beds=40)
-    hospital_b = org(county_b, "C01B01", "乙区人民医院", Level.INSTITUTION, inst_type="general", grade="3",
-                     ownership="public", beds=800)
-    clinic_b = org(county_b, "C01B02", "乙街道社区卫生服务中心", Level.INSTITUTION, inst_type="community_hc",
-                   grade="1", ownership="public", beds=20)
+    hospital_a = org(
+        county_a,
+        "C01A01",
+        "甲县人民医院",
+        Level.INSTITUTION,
+        inst_type="general",
+        grade="2",
+        ownership="public",
+        beds=300,
+    )
+    clinic_a = org(
+        county_a,
+        "C01A02",
+        "甲镇卫生院",
+        Level.INSTITUTION,
+        inst_type="township_hc",
+        grade="1",
+        ownership="public",
+        beds=40,
+    )
+    hospital_b = org(
+        county_b,
+        "C01B01",
+        "乙区人民医院",
+        Level.INSTITUTION,
+        inst_type="general",
+        grade="3",
+        ownership="public",
+        beds=800,
+    )
+    clinic_b = org(
+        county_b,
+        "C01B02",
+        "乙街道社区卫生服务中心",
+        Level.INSTITUTION,
+        inst_type="community_hc",
+        grade="1",
+        ownership="public",
+        beds=20,
+    )
     # treebeard updates numchild on the parents in the database; reload what callers hold.
     for node in (province, city, county_a, county_b):
         node.refresh_from_db()
     return City(province, city, county_a, county_b, hospital_a, clinic_a, hospital_b, clinic_b)
 
 
-def make_user(username: str, role: str, org_unit: OrgUnit | None = None,
-              department: Department | None = None, **extra) -> User:
-    return User.objects.create_user(username=username, password=PASSWORD, role=role, org_unit=org_unit,
-                                    department=department, **extra)
+def make_user(
+    username: str, role: str, org_unit: OrgUnit | None = None, department: Department | None = None, **extra
+) -> User:
+    return User.objects.create_user(
+        username=username, password=PASSWORD, role=role, org_unit=org_unit, department=department, **extra
+    )
 
 
 def make_users(city: City) -> dict[str, User]:
@@ -76,16 +110,41 @@ def element(code: str, name: str, unit: str = "", aggregation: str = Aggregation
     return DataElement.objects.create(code=code, name=name, unit=unit, aggregation=aggregation, **extra)
 
 
-def indicator(code: str, name: str, numerator: str, denominator: str = "", factor: int | str = 1,
-              unit: str = "", **extra) -> Indicator:
-    return Indicator.objects.create(code=code, name=name, numerator=numerator, denominator=denominator,
-                                    factor=Decimal(str(factor)), unit=unit, **extra)
+def indicator(
+    code: str,
+    name: str,
+    numerator: str,
+    denominator: str = "",
+    factor: int | str = 1,
+    unit: str = "",
+    **extra,
+) -> Indicator:
+    return Indicator.objects.create(
+        code=code,
+        name=name,
+        numerator=numerator,
+        denominator=denominator,
+        factor=Decimal(str(factor)),
+        unit=unit,
+        **extra,
+    )
 
 
-def dataset(code: str, name: str, elements: list[DataElement], period_type: str = "M",
-            org_levels: list[int] | None = None, inst_types: list[str] | None = None) -> DataSet:
-    ds = DataSet.objects.create(code=code, name=name, period_type=period_type, org_levels=org_levels or [],
-                                inst_types=inst_types or [])
+def dataset(
+    code: str,
+    name: str,
+    elements: list[DataElement],
+    period_type: str = "M",
+    org_levels: list[int] | None = None,
+    inst_types: list[str] | None = None,
+) -> DataSet:
+    ds = DataSet.objects.create(
+        code=code,
+        name=name,
+        period_type=period_type,
+        org_levels=org_levels or [],
+        inst_types=inst_types or [],
+    )
     ds.elements.set(elements)
     return ds
 
@@ -94,5 +153,6 @@ def value(element: DataElement, org_unit: OrgUnit, period_code: str, amount) -> 
     """Store a value directly (no checks, no audit): sets up a situation for a test."""
     from weijian.data.periods import get_period
 
-    return DataValue.objects.create(element=element, org_unit=org_unit, period=get_period(period_code),
-                                    value=Decimal(str(amount)))
+    return DataValue.objects.create(
+        element=element, org_unit=org_unit, period=get_period(period_code), value=Decimal(str(amount))
+    )

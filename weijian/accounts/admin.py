@@ -6,7 +6,10 @@ from .models import AuditEvent, User
 
 @admin.register(User)
 class WeijianUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("范围", {"fields": ("role", "org_unit", "department", "leader", "is_demo")}))
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        ("范围", {"fields": ("role", "org_unit", "department", "leader", "is_demo")}),
+    )
     list_display = ("username", "first_name", "role", "org_unit", "department", "is_demo", "is_active")
     list_filter = ("role", "is_demo", "is_active")
 

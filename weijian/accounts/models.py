@@ -22,15 +22,27 @@ class User(AbstractUser):
 
     role = models.CharField("角色", max_length=10, choices=Role.choices, default=Role.INSTITUTION)
     org_unit = models.ForeignKey(
-        "orgs.OrgUnit", verbose_name="所属机构", null=True, blank=True, on_delete=models.PROTECT,
+        "orgs.OrgUnit",
+        verbose_name="所属机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="users",
     )
     department = models.ForeignKey(
-        "orgs.Department", verbose_name="所属科室", null=True, blank=True, on_delete=models.PROTECT,
+        "orgs.Department",
+        verbose_name="所属科室",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="users",
     )
     leader = models.OneToOneField(
-        "orgs.Leader", verbose_name="对应委领导", null=True, blank=True, on_delete=models.SET_NULL,
+        "orgs.Leader",
+        verbose_name="对应委领导",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="user",
     )
     is_demo = models.BooleanField("演示账户", default=False)
@@ -82,8 +94,18 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
 
 
-def record(user, action: str, obj=None, *, object_type: str = "", object_id: str = "",
-           old="", new="", detail: str = "", ip: str | None = None) -> AuditEvent:
+def record(
+    user,
+    action: str,
+    obj=None,
+    *,
+    object_type: str = "",
+    object_id: str = "",
+    old="",
+    new="",
+    detail: str = "",
+    ip: str | None = None,
+) -> AuditEvent:
     """Write one audit event. `obj`, when given, names the object type and id."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower

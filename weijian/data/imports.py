@@ -187,7 +187,9 @@ def _import_rows(parsed: _Parsed, name: str, user, *, partial: bool, system: boo
         if not r.org_unit:
             row_problems.append(Problem(r.row, cols.org_unit, "机构编码为空", name, word))
         elif unit is None:
-            row_problems.append(Problem(r.row, cols.org_unit, f"机构编码“{r.org_unit}”不存在或不在您的填报范围内", name, word))
+            row_problems.append(
+                Problem(r.row, cols.org_unit, f"机构编码“{r.org_unit}”不存在或不在您的填报范围内", name, word)
+            )
         if not r.period:
             row_problems.append(Problem(r.row, cols.period, "期间为空", name, word))
         if r.combo.lower() not in _DHIS2_DEFAULT_COMBOS:

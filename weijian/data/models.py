@@ -38,9 +38,12 @@ class Period(models.Model):
 class DataValue(models.Model):
     # No single-column indexes on element and org_unit: the unique (element, org_unit, period)
     # and the (org_unit, period) index lead with them, and every extra index slows imports.
-    element = models.ForeignKey("indicators.DataElement", verbose_name="数据元", on_delete=models.PROTECT,
-                                db_index=False)
-    org_unit = models.ForeignKey("orgs.OrgUnit", verbose_name="机构", on_delete=models.PROTECT, db_index=False)
+    element = models.ForeignKey(
+        "indicators.DataElement", verbose_name="数据元", on_delete=models.PROTECT, db_index=False
+    )
+    org_unit = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name="机构", on_delete=models.PROTECT, db_index=False
+    )
     period = models.ForeignKey(Period, verbose_name="期间", on_delete=models.PROTECT)
     value = models.DecimalField("数值", max_digits=20, decimal_places=4)
     comment = models.CharField("备注", max_length=200, blank=True)
@@ -73,7 +76,9 @@ class DataValueAudit(models.Model):
         API = "api", _("接口")
         DEMO = "demo", _("演示数据")
 
-    element = models.ForeignKey("indicators.DataElement", on_delete=models.CASCADE, db_index=False)  # see Meta
+    element = models.ForeignKey(
+        "indicators.DataElement", on_delete=models.CASCADE, db_index=False
+    )  # see Meta
     org_unit = models.ForeignKey("orgs.OrgUnit", on_delete=models.CASCADE)
     period = models.ForeignKey(Period, on_delete=models.CASCADE)
     old_value = models.DecimalField("原值", max_digits=20, decimal_places=4, null=True, blank=True)
@@ -82,7 +87,12 @@ class DataValueAudit(models.Model):
     at = models.DateTimeField("时间", auto_now_add=True)
     source = models.CharField("来源", max_length=10, choices=Source.choices)
     import_job = models.ForeignKey(
-        "ImportJob", verbose_name="导入记录", null=True, blank=True, on_delete=models.SET_NULL, related_name="audits"
+        "ImportJob",
+        verbose_name="导入记录",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audits",
     )
 
     class Meta:
@@ -100,8 +110,12 @@ class DataSet(models.Model):
 
     code = models.CharField("编码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=100)
-    period_type = models.CharField("报告周期", max_length=1, choices=PeriodType.choices, default=PeriodType.MONTH)
-    elements = models.ManyToManyField("indicators.DataElement", verbose_name="数据元", related_name="datasets")
+    period_type = models.CharField(
+        "报告周期", max_length=1, choices=PeriodType.choices, default=PeriodType.MONTH
+    )
+    elements = models.ManyToManyField(
+        "indicators.DataElement", verbose_name="数据元", related_name="datasets"
+    )
     org_levels = models.JSONField("填报层级", default=list, blank=True)
     # Institution types that report this set (orgs.InstitutionType values); empty = every type.
     inst_types = models.JSONField("填报机构类型", default=list, blank=True)

@@ -61,7 +61,9 @@ def parse(code: str) -> ParsedPeriod:
 def get_period(code: str) -> Period:
     """The Period for a code, created on first use."""
     p = parse(code)
-    period, _ = Period.objects.get_or_create(code=p.code, defaults={"type": p.type, "start": p.start, "end": p.end})
+    period, _ = Period.objects.get_or_create(
+        code=p.code, defaults={"type": p.type, "start": p.start, "end": p.end}
+    )
     return period
 
 

@@ -143,7 +143,14 @@ COUNTY_ANNUAL_ELEMENTS = [
 DATA_SETS = [
     ("DS_SERVICE_M", "医疗服务月报", PeriodType.MONTH, [5], SERVICE_ELEMENTS),
     ("DS_RESOURCE_Y", "医疗资源年报", PeriodType.YEAR, [5], RESOURCE_ELEMENTS),
-    ("DS_BPHS_Q", "基本公共卫生服务季报", PeriodType.QUARTER, [5], BPHS_ELEMENTS, ["township_hc", "community_hc"]),
+    (
+        "DS_BPHS_Q",
+        "基本公共卫生服务季报",
+        PeriodType.QUARTER,
+        [5],
+        BPHS_ELEMENTS,
+        ["township_hc", "community_hc"],
+    ),
     ("DS_COUNTY_M", "人口、妇幼与疾病控制月报", PeriodType.MONTH, [3], COUNTY_MONTHLY_ELEMENTS),
     ("DS_COUNTY_Y", "人口与公共卫生年报", PeriodType.YEAR, [3], COUNTY_ANNUAL_ELEMENTS),
 ]
@@ -294,7 +301,12 @@ def build_data_sets() -> int:
     for code, name, ptype, levels, codes, *types in DATA_SETS:
         ds, _ = DataSet.objects.update_or_create(
             code=code,
-            defaults={"name": name, "period_type": ptype, "org_levels": levels, "inst_types": types[0] if types else []},
+            defaults={
+                "name": name,
+                "period_type": ptype,
+                "org_levels": levels,
+                "inst_types": types[0] if types else [],
+            },
         )
         ds.elements.set([elements[c] for c in codes])
     return len(DATA_SETS)

@@ -27,8 +27,12 @@ class DataElement(models.Model):
     name = models.CharField("名称", max_length=100)
     aliases = models.JSONField("别名", default=list, blank=True)
     unit = models.CharField("单位", max_length=20, blank=True)
-    value_type = models.CharField("数值类型", max_length=10, choices=ValueType.choices, default=ValueType.INTEGER)
-    aggregation = models.CharField("汇总方式", max_length=10, choices=Aggregation.choices, default=Aggregation.SUM)
+    value_type = models.CharField(
+        "数值类型", max_length=10, choices=ValueType.choices, default=ValueType.INTEGER
+    )
+    aggregation = models.CharField(
+        "汇总方式", max_length=10, choices=Aggregation.choices, default=Aggregation.SUM
+    )
     min_value = models.DecimalField("最小值", max_digits=20, decimal_places=4, null=True, blank=True)
     max_value = models.DecimalField("最大值", max_digits=20, decimal_places=4, null=True, blank=True)
     description = models.TextField("说明", blank=True)

@@ -101,7 +101,9 @@ def test_any_bad_row_rejects_the_whole_file_and_names_every_problem(city, users,
         and "错误.csv" in str(result.errors[1])
         and "第3行" in str(result.errors[1])
     )
-    assert "C01B01" in result.errors[4].reason and "乙区人民医院" not in result.errors[4].reason  # outside 甲县
+    assert (
+        "C01B01" in result.errors[4].reason and "乙区人民医院" not in result.errors[4].reason
+    )  # outside 甲县
     assert "第2、7行重复" in result.errors[0].reason
     assert ImportJob.objects.get().status == "rejected"
 

@@ -16,7 +16,9 @@ def test_missing_value_or_zero_division_gives_no_value():
     assert parse("A + B").evaluate({"A": Decimal(1)}) is None
 
 
-@pytest.mark.parametrize("bad", ["__import__('os')", "A.b", "A ** 2", "A if B else C", "'x'", "A[0]", "", "A +"])
+@pytest.mark.parametrize(
+    "bad", ["__import__('os')", "A.b", "A ** 2", "A if B else C", "'x'", "A[0]", "", "A +"]
+)
 def test_anything_but_arithmetic_is_refused(bad):
     with pytest.raises(ExpressionError):
         parse(bad)

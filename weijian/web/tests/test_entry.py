@@ -150,7 +150,12 @@ def test_a_data_set_for_some_institution_types_is_offered_to_those_only(client, 
     from weijian import testing
 
     primary_care = testing.dataset(
-        "BPHS_Q", "基本公共卫生服务季报", [reporting["total"]], "Q", org_levels=[5], inst_types=["township_hc"]
+        "BPHS_Q",
+        "基本公共卫生服务季报",
+        [reporting["total"]],
+        "Q",
+        org_levels=[5],
+        inst_types=["township_hc"],
     )
     client.force_login(users["county"])
     page = client.get(f"/data/entry/?dataset={primary_care.code}").content.decode()
