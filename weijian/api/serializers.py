@@ -55,7 +55,7 @@ class OrgUnitSerializer(serializers.ModelSerializer):
         parent = validated.pop("parent", None)
         if parent is None:
             return OrgUnit.objects.add_root(**validated)
-        node = parent.add_child(**validated)
+        node = OrgUnit.objects.add_child(parent, validated)
         return node
 
     def update(self, instance, validated):

@@ -101,7 +101,7 @@ class OrgUnit(MP_Node):
         return other.path.startswith(self.path)
 
     def ancestors_and_self(self) -> list[OrgUnit]:
-        return [*self.get_ancestors(), self]
+        return [*OrgUnit.objects.get_ancestors(self), self]
 
 
 class OrgGroup(models.Model):

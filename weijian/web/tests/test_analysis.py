@@ -4,6 +4,8 @@ import io
 
 from openpyxl import load_workbook
 
+from weijian.orgs.models import OrgUnit
+
 
 def test_city_rate_table_shows_summed_parts_and_change(client, users, reporting):
     client.force_login(users["leader"])
@@ -41,8 +43,10 @@ def test_violations_of_the_unit_are_listed(client, users, reporting):
         right="HTN_ALL",
         message="规范管理人数不能超过管理人数",
     )
-    testing.value(reporting["managed"], users["county"].org_unit.get_first_child(), "202405", 9)
-    testing.value(reporting["total"], users["county"].org_unit.get_first_child(), "202405", 3)
+    testing.value(
+        reporting["managed"], OrgUnit.objects.get_first_child(users["county"].org_unit), "202405", 9
+    )
+    testing.value(reporting["total"], OrgUnit.objects.get_first_child(users["county"].org_unit), "202405", 3)
     client.force_login(users["county"])
     page = client.get("/analysis/?target=HTN_MGD&org_unit=C01A&period=202405").content.decode()
     assert "规范管理人数不超过管理人数" in page
