@@ -40,11 +40,14 @@ class UploadForm(forms.Form):
         help_text="支持 .docx、.pdf、.txt（任意中文编码）",
         error_messages={"required": "请选择要上传的工作要点文件。"},
     )
-    year = forms.TypedChoiceField(label="计划年度", coerce=int, choices=_year_choices)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].initial = timezone.localdate().year
+    year = forms.TypedChoiceField(
+        label="计划年度",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=lambda: [("", "按文件识别"), *_year_choices()],
+        help_text="默认取文件标题中的年度；文件未写年度时为今年",
+    )
 
 
 class ReviseForm(forms.Form):

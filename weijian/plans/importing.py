@@ -384,10 +384,14 @@ def summary(proposal: dict, *, include_dropped: bool = False) -> dict:
     }
 
 
-def create_draft(user, data: bytes, name: str, year: int, plan: Plan | None = None) -> PlanDraft:
+def create_draft(user, data: bytes, name: str, year: int | None, plan: Plan | None = None) -> PlanDraft:
+    """Read the file into a draft for review; with no year given, the document's own year
+    (or this year, when it names none)."""
     text = read_text(data, name)
     proposal = propose(text, year)
-    return PlanDraft.objects.create(user=user, plan=plan, file_name=name[:255], year=year, proposal=proposal)
+    return PlanDraft.objects.create(
+        user=user, plan=plan, file_name=name[:255], year=proposal["year"], proposal=proposal
+    )
 
 
 # --- Owners ---------------------------------------------------------------------------------

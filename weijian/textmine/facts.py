@@ -36,6 +36,7 @@ _units("‰", "‰")
 _units("1/万", "‱", "/万", "1/万")
 _units("1/10万", "/10万", "1/10万", "/十万", "1/十万", "/100000")
 _units("百分点", "百分点", "个百分点")
+_units("千分点", "千分点", "个千分点")  # change in a ‰ rate: 比上年下降0.4个千分点
 # money
 _units(
     "元", "元", "圆", "块", "块钱", "元钱", "元整", "圆整", "元正", "圆正", "元人民币", "人民币", "人民币元"
@@ -199,10 +200,12 @@ _PHYSICAL = {
     "1/万",
     "1/10万",
     "百分点",
+    "千分点",
     "倍",
     "折",
     "成",
 }
+_RATE_UNITS = {"%", "‰", "1/万", "1/10万", "百分点", "千分点", ""}
 _AGE_TIME_QUALIFIERS = {"岁", "周岁", "小时", "分钟"}  # 65周岁以上老年人, 24小时应急响应
 _DATE_UNITS = {"月", "日"}
 
@@ -212,7 +215,7 @@ def _unit_alternation() -> str:
     parts = []
     for f in forms:
         p = re.escape(f)
-        if f in ("百分点", "个百分点"):
+        if f in ("百分点", "个百分点", "千分点", "个千分点"):
             p = "[ \\t]*".join(re.escape(c) for c in f)
         if f.isascii() and f.isalpha():
             p += "(?![A-Za-z])"
@@ -355,18 +358,40 @@ _CMP_DELIMS = _CLAUSE_DELIMS + "、（("  # a comparator word sits in the same l
 _ROLE_DELIMS = _CLAUSE_DELIMS + "、"
 _INDICATOR_LEFT_DELIMS = _CLAUSE_DELIMS + "、（(）)"
 _INDICATOR_RIGHT_DELIMS = _CLAUSE_DELIMS + "、（("
+_LEAD_WORDS = (
+    "全市 全区 全县 全省 全镇 我市 我区 我县 我委 全年 今年 去年 上年 当年 本年度 年度 其中 同时 并 共 共有 累计 已 现 "
+    "目前 分别 各 均 全部 总计 合计 另 又 还 再 以及 和 及 通过 对 力争 确保 力求 争取 年底前 年内 截至目前 截至 截止 "
+    "过去一年"
+).split()
+# Time and aim words open a clause without naming what is measured: 2024年全县…, 力争到2025年底…
 _INDICATOR_LEAD = re.compile(
-    r"^(?:全市|全区|全县|全省|全镇|我市|我区|我县|我委|全年|今年|去年|当年|本年度|年度|其中|同时|并|共|共有|累计|"
-    r"已|现|目前|分别|各|均|全部|总计|合计|另|又|还|再|以及|和|及|通过|对)+"
+    "^(?:(?:到|至|截至|截止)?(?:19|20)\\d\\d年(?:底|末|年底|年末|度)?(?:前)?|(?:共|累计)?完成(?!率|情况)"
+    "|以[^，。；,;]{1,8}为单位|"
+    + "|".join(sorted(_LEAD_WORDS, key=len, reverse=True))
+    + ")+"
+)
+# Section numbers and punctuation before a phrase; digits that qualify the noun (65岁及以上) stay.
+_NON_WORD_LEAD = re.compile(
+    r"^(?:[^\u4e00-\u9fffA-Za-zⅠ-Ⅻ“\d]"
+    r"|\d+(?:\.\d+)?(?![\d.]*(?:[-~～至]\d+)?(?:岁|周岁|月龄|周龄))(?:[.．、)）]|[个家名位所张项件份次场批类种条户台月年日号])?)+"
 )
 _TRAIL_WORDS = (
     "分别为 分别达到 分别达 分别 达到了 达到 保持在 稳定在 控制在 提高到 提高至 下降到 降至 增至 增长到 上升到 "
-    "共计 合计 累计 总数为 总数达 总计 为 是 达 共 约 近 逾 超过 超 有 了 至 到 计 在 的 获 获得 居 "
-    "不少于 不低于 不超过 不高于 低于 高于 最高 最低 上限 同比 比上年 较上年"
+    "下降至 降低到 降低至 减少到 减少至 上升至 提升到 提升至 增加到 增加至 "
+    "共计 合计 累计 总数为 总数达 总计 为 是 达 共 近 逾 超过 超 有 了 至 到 计 在 的 获 获得 居 "
+    "不少于 不低于 不超过 不高于 低于 高于 最高 最低 上限 同比 环比 比上年 较上年 比去年 较去年 比上年度 较上年度"
 ).split()
-_INDICATOR_TRAIL = re.compile("(?:" + "|".join(_TRAIL_WORDS) + ")+$")
+# A change verb ends the phrase but is not what is measured (居民健康素养水平提高2个百分点).
+_CHANGE_TRAIL = "增长 增加 提高 提升 上升 下降 降低 减少".split()
+_INDICATOR_TRAIL = re.compile(
+    "(?:"
+    + "|".join(_TRAIL_WORDS + _CHANGE_TRAIL)
+    + "|(?<![签节预制公条契合婚邀相特履守违])约"  # 约 = about, but not in 签约, 预约, 节约
+    + "|[比较][ \\t]*(?:19|20)\\d\\d[ \\t]*年(?:底|末|同期)?"
+    + ")+$"
+)
 # A trail can only be there when the phrase ends the way one of its words ends.
-_TRAIL_LAST_CHARS = tuple({w[-1] for w in _TRAIL_WORDS})
+_TRAIL_LAST_CHARS = tuple({w[-1] for w in _TRAIL_WORDS + _CHANGE_TRAIL} | {"约", "年", "底", "末", "期"})
 
 
 # Small patterns used on the window around each figure (compiled once, not looked up per call).
@@ -374,7 +399,6 @@ _TO_END = re.compile(r"(?:到|至)[ \t]*$")
 _COMPARED_END = re.compile(r"比[^，。；,;]{0,12}(?:多|少)$")
 _WHOLE_AREA_END = re.compile(r"(?:全市|全区|全县|全省|全镇)[ \t]*$")
 _LISTED_PLACE_END = re.compile(r"、[\u4e00-\u9fff]{1,4}$")
-_NON_WORD_LEAD = re.compile(r"^[^\u4e00-\u9fffA-Za-zⅠ-Ⅻ“]+")
 _LINK_LEAD = re.compile(r"^(?:的|之|，)+")
 _SHORT_WORD = re.compile(r"[\u4e00-\u9fff]{1,4}")
 _LEADING_ZERO = re.compile(r"0\d")
@@ -433,7 +457,7 @@ def _value_of(num: str) -> float | None:
 class _Doc:
     """Per-call state: the half-width copy, excluded spans, future zone start."""
 
-    __slots__ = ("raw", "t", "rev", "excluded", "kind", "future_from")
+    __slots__ = ("raw", "t", "rev", "excluded", "kind", "future_from", "plan_year")
 
     def __init__(self, text: str, kind: str) -> None:
         self.raw = text
@@ -456,6 +480,9 @@ class _Doc:
         self.excluded = ex
         self.kind = kind
         self.future_from = n + 1
+        # The year a plan is for, from its title (2025年…工作要点): earlier years are the past.
+        py = _PLAN_YEAR.search(self.t, 0, 300)
+        self.plan_year = int(py.group(1)) if py else 0
         if kind != "plan":
             for m in _FUTURE_HEADING.finditer(self.t):
                 # A title such as “2018年总结及2019年工作要点” at the very top is not the plan part.
@@ -481,6 +508,33 @@ def _left_cmp(d: _Doc, start: int) -> str:
         if rx.search(window):
             return c
     return "="
+
+
+# What a plan says about the past reports a result, it sets no target: 去年全县共完成…, 2024年…,
+# 截至2024年底…, 一年来…; a later aim word in the sentence (今年力争…) makes it a plan again.
+_PAST_CUES = re.compile(
+    r"(?<![比较同于与和到至])(?:去年|上年度?|上一年)(?!同期)|过去|[一两二三四五几多\d]年来|近年来|此前|已经|(?<![而])已(?!有)"
+    r"|共完成|完成了|实现了|累计(?:完成|达|建成|投入|签约|服务|筛查|接种|培训|开展)|截至|截止"
+    r"|(?<![比较同于与和到至\d])(?P<year>(?:19|20)\d\d)[ \t]*年(?![前内起后以初])"
+)
+_AIM_CUES = re.compile(
+    r"力争|确保|力求|争取|计划(?!生育|免疫)|预计|目标|今年|明年|本年|年底前|年内|到(?:20\d\d|年底)|(?<![即])将(?!近)|要|必须|需"
+)
+_PLAN_YEAR = re.compile(r"((?:19|20)\d\d)[ \t]*年[^。\n]{0,24}?(?:工作)?(?:要点|计划|安排|任务|目标)")
+
+
+def _about_the_past(d: _Doc, start: int) -> bool:
+    """In a plan: does the sentence, up to this figure, speak of what has been done?"""
+    t = d.t
+    s0 = _clause_start(d, start, "。！？!?\n", 160)
+    seg = t[s0:start]
+    if _AIM_CUES.search(seg):
+        return False
+    for m in _PAST_CUES.finditer(seg):
+        y = m.group("year")
+        if y is None or (d.plan_year and int(y) < d.plan_year):
+            return True
+    return False
 
 
 _PLACE_UNITS = {"区", "县", "市", "镇", "乡", "村", "乡镇", "街道", "省"}
@@ -520,7 +574,7 @@ def _role(d: _Doc, start: int, end: int, unit: str, prev: dict | None) -> tuple[
             or _WHOLE_AREA_END.search(left)
             or (unit in _PLACE_UNITS and _LISTED_PLACE_END.search(wide))
         )
-        if not existing:
+        if not existing and not _about_the_past(d, start):
             role, direction = "target", None
     elif _TARGET_MARKS.search(sentence_left) and not _NOW.search(
         t[_clause_start(d, start, _CLAUSE_DELIMS, 60) : start]
@@ -532,15 +586,21 @@ def _role(d: _Doc, start: int, end: int, unit: str, prev: dict | None) -> tuple[
 def _indicator(d: _Doc, start: int, end: int, unit: str) -> str:
     t = d.t
     c0 = _clause_start(d, start, _INDICATOR_LEFT_DELIMS, 40)
+    # A short bracket inside a noun phrase belongs to it: 执业（助理）医师数, 试点县（市）.
+    if c0 >= 2 and t[c0 - 1] in "）)":
+        j = t.rfind("（" if t[c0 - 1] == "）" else "(", max(0, c0 - 10), c0 - 1)
+        if j > 0 and "\u4e00" <= t[j - 1] <= "\u9fff":
+            c0 = _clause_start(d, j, _INDICATOR_LEFT_DELIMS, 40)
     left = t[c0:start].strip(" \t")
-    left = _INDICATOR_LEAD.sub("", left)
+    for _ in range(2):  # 1.去年全县共完成…: the section number, then the lead words
+        left = _NON_WORD_LEAD.sub("", left)
+        left = _INDICATOR_LEAD.sub("", left)
     if left.endswith(_TRAIL_LAST_CHARS):
         left = _INDICATOR_TRAIL.sub("", left)
-    left = _NON_WORD_LEAD.sub("", left)
     ce = _clause_end(d, end, _INDICATOR_RIGHT_DELIMS, 30)
     right = t[end:ce].strip(" \t")
     right = _LINK_LEAD.sub("", right)
-    if unit in ("%", "‰", "1/万", "1/10万", "百分点", "") or not right:
+    if unit in _RATE_UNITS or not right:
         return left[-24:]
     # 培训100名基层中医康复人员 → the verb before and the noun after
     verb = left[-6:] if len(left) <= 6 else left[-6:]
@@ -623,6 +683,7 @@ def extract_facts(text: str, *, kind: str = "summary") -> list[Fact]:
             if 0 <= start < end <= n and value == value and abs(value) != float("inf"):
                 prev = _emit(d, out, start, end, value, unit, cmp_, prev)
     _share_list_context(d, out)
+    _indicator_context(d, out)
     return out
 
 
@@ -658,6 +719,68 @@ def _share_list_context(d: _Doc, facts: list[Fact]) -> None:
         i = j + 1
 
 
+_RESPECTIVELY = re.compile(r"分别")
+_LIST_ITEM_SPLIT = re.compile(r"[、和及与]")
+_HEAD_START = re.compile(r"患者|人群|床位|医院|机构|人员")
+
+
+def _indicator_context(d: _Doc, facts: list[Fact]) -> None:
+    """Indicator phrases said once for several figures.
+
+    - 孕产妇死亡率、婴儿死亡率分别为8.6/10万和2.1‰: the N items named before 分别 go one to each of
+      the N figures after it; a shared head noun is given to the short items (产科、儿科床位数 →
+      产科床位数, 儿科床位数).
+    - 同比增长8.2%, 比上年下降0.4个千分点: a comparison that names nothing measures the figure
+      before it in the same sentence.
+    """
+    t = d.t
+    i = 0
+    while i < len(facts):
+        f = facts[i]
+        c0 = _clause_start(d, f.start, _CLAUSE_DELIMS, 60)
+        m = None
+        for m in _RESPECTIVELY.finditer(t, c0, f.start):
+            pass
+        if m is None:
+            i += 1
+            continue
+        ce = _clause_end(d, f.start, _CLAUSE_DELIMS, 80)
+        group = [f]
+        j = i + 1
+        while j < len(facts) and facts[j].start < ce:
+            group.append(facts[j])
+            j += 1
+        starts = sorted({g.start for g in group})
+        items_text = _NON_WORD_LEAD.sub("", t[c0 : m.start()].strip(" \t"))
+        items_text = _INDICATOR_LEAD.sub("", items_text)
+        items = [x.strip(" \t") for x in _LIST_ITEM_SPLIT.split(items_text)]
+        if len(items) == len(starts) >= 2 and all(items):
+            last = items[-1]
+            named = []
+            for it in items[:-1]:
+                head = ""
+                if len(it) < len(last) - 1:
+                    if last[len(it) - 1] == it[-1]:
+                        head = last[len(it) :]  # 产科、儿科床位数
+                    else:
+                        hm = _HEAD_START.search(last)
+                        if hm and hm.start() > 0:
+                            head = last[hm.start() :]  # 高血压、糖尿病患者规范管理率
+                named.append(it + head)
+            named.append(last)
+            by_start = dict(zip(starts, named))
+            for g in group:
+                g.indicator = by_start[g.start][-24:]
+        i = j
+    for k in range(1, len(facts)):
+        f, p = facts[k], facts[k - 1]
+        if f.indicator or not p.indicator:
+            continue
+        between = t[p.end : f.start]
+        if not any(c in between for c in "。！？!?\n"):
+            f.indicator = p.indicator
+
+
 def _judge(d: _Doc, m: re.Match) -> list | str | None:
     """Decide whether one pattern match is a quantity; returns [(start, end, value, unit, cmp)..., next_pos]."""
     t = d.t
@@ -680,7 +803,7 @@ def _judge(d: _Doc, m: re.Match) -> list | str | None:
         value, unit = fr
         if sign:
             value = -value
-        if unit_s and _fact_unit(unit_s) in ("%", "‰", "1/万", "1/10万", "百分点"):
+        if unit_s and _fact_unit(unit_s) in _RATE_UNITS:
             end = m.end("unit")  # 百分之五十% — written twice; keep the span, not a second unit
         else:
             end = m.end("fnum")

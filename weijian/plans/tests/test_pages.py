@@ -251,3 +251,15 @@ def test_dashboard_offers_the_report_intervals_with_the_current_one_chosen(clien
     body = client.get(reverse("plans:plan", args=[plan.pk])).content.decode()
     assert f'<option value="{plan.report_interval}" selected>' in body
     assert "每季度" in body and "每半年" in body
+
+
+def test_upload_without_a_year_takes_the_documents_own(client, users, cat, city):
+    login(client, users["admin"])
+    text = "2019年示例市卫生健康工作要点\n一、做好慢病管理\n高血压患者规范管理率达到70%。（责任领导：张明；责任科室：疾控科）\n"
+    upload = SimpleUploadedFile("要点.txt", text.encode("utf-8"))
+    client.post(reverse("plans:import"), {"file": upload, "year": ""})
+    assert PlanDraft.objects.get().year == 2019
+
+    upload = SimpleUploadedFile("要点.txt", text.encode("utf-8"))
+    client.post(reverse("plans:import"), {"file": upload, "year": YEAR})
+    assert PlanDraft.objects.order_by("-pk").first().year == YEAR

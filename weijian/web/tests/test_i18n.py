@@ -73,3 +73,12 @@ def test_english_login_page_for_an_anonymous_visitor(client, db):
     page = client.get("/accounts/login/").content.decode()
     assert "Username" in page and "Password" in page
     assert "用户名" not in page
+
+
+def test_a_browser_asking_for_english_still_gets_chinese_until_the_user_switches(client, users, reporting):
+    client.force_login(users["leader"])
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in page and "工作计划" in _nav(page)
+    _switch(client, "en")
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert '<html lang="en">' in page
