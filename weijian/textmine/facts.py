@@ -345,7 +345,7 @@ _SHARE = re.compile(r"占")
 _TARGET_MARKS = re.compile(
     r"力争|确保|力求|计划(?!生育|免疫)|预计|可获|要占|要达|要求|目标(?:是|为|任务是)|争取到|争取在|到20\d\d年|将达到|将实现"
 )
-_EXISTING = re.compile(r"已建成|已有|已经|目前已|现已|现有|原有|在建|继续加强|继续办好")
+_EXISTING = re.compile(r"已建成|已有|已经|目前已|现已|现有|原有|(?<![新])共有|在建|继续加强|继续办好")
 _FUTURE_HEADING = re.compile(
     r"(?:^|[。\n]\s*)(?:[一二三四五六七八九十]+、|\d+[.、]|（[一二三四五六七八九十]+）)?[ \t]*"
     r"(?:(?:20\d\d[ \t]*年|明年)[^。，,；;\n]{0,14}?(?:工作|任务)?(?:计划|打算|思路|安排|重点|要点|目标)"
@@ -361,7 +361,7 @@ _INDICATOR_RIGHT_DELIMS = _CLAUSE_DELIMS + "、（("
 _LEAD_WORDS = (
     "全市 全区 全县 全省 全镇 我市 我区 我县 我委 全年 今年 去年 上年 当年 本年度 年度 其中 同时 并 共 共有 累计 已 现 "
     "目前 分别 各 均 全部 总计 合计 另 又 还 再 以及 和 及 通过 对 力争 确保 力求 争取 年底前 年内 截至目前 截至 截止 "
-    "过去一年"
+    "过去一年 全乡 全州 全旗 我乡 我镇 本市 本区 本县 本镇 本乡 辖区内 辖区 区域内"
 ).split()
 # Time and aim words open a clause without naming what is measured: 2024年全县…, 力争到2025年底…
 _INDICATOR_LEAD = re.compile(
@@ -406,6 +406,7 @@ _ENUMERATOR_AT = re.compile(r"[ \t]*[是要则来]")
 _YEARS_IN_BRACKETS_AT = re.compile(r"[ \t]*[（(][ \t]*(?:19|20)\d\d")
 _PLACE_VALUE = re.compile("[十拾百佰千仟万亿点]")
 _JIAO_FEN_AT = re.compile(f"零?[{NUMERAL_CHARS}]+[角毛分]")
+_PER_POPULATION = re.compile(r"[ \t]*[万亿]?(?:常住|户籍|服务|总)?人口")
 _CAP_END = re.compile(r"(?:最高|上限|封顶)[^，。；,;]{0,6}$")
 
 
@@ -457,7 +458,7 @@ def _value_of(num: str) -> float | None:
 class _Doc:
     """Per-call state: the half-width copy, excluded spans, future zone start."""
 
-    __slots__ = ("raw", "t", "rev", "excluded", "kind", "future_from", "plan_year")
+    __slots__ = ("raw", "t", "rev", "excluded", "kind", "future_from", "plan_year", "past_zones")
 
     def __init__(self, text: str, kind: str) -> None:
         self.raw = text
@@ -483,6 +484,13 @@ class _Doc:
         # The year a plan is for, from its title (2025年…工作要点): earlier years are the past.
         py = _PLAN_YEAR.search(self.t, 0, 300)
         self.plan_year = int(py.group(1)) if py else 0
+        # A plan's section that reviews the year behind it (一、2024年工作回顾, 工作基础) reports
+        # results, up to the next heading numbered the same way.
+        self.past_zones: list[tuple[int, int]] = []
+        if kind != "summary":
+            for hm in _REVIEW_HEADING.finditer(self.t):
+                nxt = re.compile(r"\n[ \t\u3000]*" + _HEADING_NUMBER[hm.group("num")[0] in "（("]).search(self.t, hm.end())
+                self.past_zones.append((hm.end(), nxt.start() if nxt else n))
         if kind != "plan":
             for m in _FUTURE_HEADING.finditer(self.t):
                 # A title such as “2018年总结及2019年工作要点” at the very top is not the plan part.
@@ -513,19 +521,29 @@ def _left_cmp(d: _Doc, start: int) -> str:
 # What a plan says about the past reports a result, it sets no target: 去年全县共完成…, 2024年…,
 # 截至2024年底…, 一年来…; a later aim word in the sentence (今年力争…) makes it a plan again.
 _PAST_CUES = re.compile(
-    r"(?<![比较同于与和到至])(?:去年|上年度?|上一年)(?!同期)|过去|[一两二三四五几多\d]年来|近年来|此前|已经|(?<![而])已(?!有)"
+    r"(?<![比较同于与和到至])(?:去年|上年度?|上一年)(?!同期)|过去|[一两二三四五几多\d]年来|近年来|此前|已经|已(?:完成|建成|实现|达到|达|累计|开展|投入|签约|覆盖|培训|筛查|接种|改造|新建)"
     r"|共完成|完成了|实现了|累计(?:完成|达|建成|投入|签约|服务|筛查|接种|培训|开展)|截至|截止"
     r"|(?<![比较同于与和到至\d])(?P<year>(?:19|20)\d\d)[ \t]*年(?![前内起后以初])"
 )
 _AIM_CUES = re.compile(
-    r"力争|确保|力求|争取|计划(?!生育|免疫)|预计|目标|今年|明年|本年|年底前|年内|到(?:20\d\d|年底)|(?<![即])将(?!近)|要|必须|需"
+    r"力争|确保|力求|争取|计划(?!生育|免疫)|预计|目标|今年|明年|本年|年底前|年内|到(?:20\d\d|年底)|(?<![即])将(?!近)|(?<![主重需纲摘概只])要(?!求)|必须|需(?!求|要)"
 )
+_REVIEW_HEADING = re.compile(
+    r"^[ \t\u3000]*(?P<num>[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])[ \t]*"
+    r"[^\n。；]{0,16}(?:工作回顾|回顾|工作基础|发展基础|主要成效|取得的成效|工作成效|进展情况|基本情况|现状|工作总结)"
+    r"[^\n。；]{0,6}$",
+    re.M,
+)
+_HEADING_NUMBER = {False: r"[一二三四五六七八九十]+、", True: r"[（(][一二三四五六七八九十]+[）)]"}
 _PLAN_YEAR = re.compile(r"((?:19|20)\d\d)[ \t]*年[^。\n]{0,24}?(?:工作)?(?:要点|计划|安排|任务|目标)")
 
 
 def _about_the_past(d: _Doc, start: int) -> bool:
     """In a plan: does the sentence, up to this figure, speak of what has been done?"""
     t = d.t
+    for a, b in d.past_zones:
+        if a <= start < b:
+            return True
     s0 = _clause_start(d, start, "。！？!?\n", 160)
     seg = t[s0:start]
     if _AIM_CUES.search(seg):
@@ -603,8 +621,7 @@ def _indicator(d: _Doc, start: int, end: int, unit: str) -> str:
     if unit in _RATE_UNITS or not right:
         return left[-24:]
     # 培训100名基层中医康复人员 → the verb before and the noun after
-    verb = left[-6:] if len(left) <= 6 else left[-6:]
-    return (verb + right)[:30] if len(left) < 12 else left[-24:]
+    return (left + right)[:30] if len(left) < 12 else left[-24:]
 
 
 def _emit(
@@ -766,6 +783,8 @@ def _indicator_context(d: _Doc, facts: list[Fact]) -> None:
                         hm = _HEAD_START.search(last)
                         if hm and hm.start() > 0:
                             head = last[hm.start() :]  # 高血压、糖尿病患者规范管理率
+                        elif len(it) <= 4:
+                            head = last[len(it) :]  # 城区、农村学生近视率: parallel words, same length
                 named.append(it + head)
             named.append(last)
             by_start = dict(zip(starts, named))
@@ -1035,6 +1054,11 @@ def _single(d: _Doc, m: re.Match, num_override: bool = False) -> list | str | No
         return None
     # 一 as an article before a time word: 一年来, 一段时间.
     if one and unit in ("年", "月", "天", "周") and t.startswith(("来", "多来", "中", "时间"), end):
+        return None
+    if one and unit in ("年", "月") and t[max(0, start - 2) : start] in ("过去", "这", "上"):
+        return None  # 过去一年: a time phrase, not a duration counted
+    # 每千人口, 每10万人口: the population a rate is counted on, not a quantity.
+    if before == "每" and _PER_POPULATION.match(t, num_end):
         return None
     # Labels: 三年行动 is excluded via _SLOGANS; 六大中心 has no unit. Qualifiers inside a noun phrase:
     # 65周岁以上老年人, 24小时应急响应, 二级以上医院.

@@ -333,3 +333,107 @@ def test_empty_and_odd_inputs():
     assert extract_facts("") == []
     assert extract_facts(None) == []  # type: ignore[arg-type]
     assert malformed_numbers("") == []
+
+
+# --------------------------------------------------------------------------- plans that look back
+
+
+def _by_text(text, kind):
+    return {f.text: f for f in facts(text, kind)}
+
+
+def test_a_plan_sentence_about_last_year_reports_results_not_targets():
+    found = _by_text(
+        "3.上年全乡共完成住院分娩1820人，同比增长3.5%；新生儿死亡率降至1.8‰，比上年下降0.3个千分点。", "plan"
+    )
+    assert (found["1820人"].role, found["1820人"].indicator) == ("actual", "住院分娩")
+    assert (found["3.5%"].role, found["3.5%"].direction) == ("change", "up")
+    assert found["1.8‰"].role == "actual"
+    drop = found["0.3个千分点"]
+    assert (drop.unit, drop.role, drop.direction) == ("千分点", "change", "down")
+
+
+def test_a_past_year_in_a_plan_reads_as_the_past_but_the_plan_year_does_not():
+    text = "2026年某镇卫生工作要点\n2025年全镇门诊量达到9.6万人次。2026年全镇门诊量达到10万人次。"
+    found = _by_text(text, "plan")
+    assert found["9.6万人次"].role == "actual"
+    assert found["10万人次"].role == "target"
+
+
+def test_an_aim_word_after_the_past_makes_the_figure_a_target_again():
+    found = _by_text("去年建成示范病房6个，今年力争再建成4个。", "plan")
+    assert (found["6个"].role, found["4个"].role) == ("actual", "target")
+    text = "去年签约率为38%，今年力争签约率提高2个百分点。"
+    found = _by_text(text, "plan")
+    assert found["38%"].role == "actual"
+    assert found["2个百分点"].role == "target"
+
+
+def test_a_review_section_of_a_plan_reports_results_until_the_next_section():
+    text = (
+        "某区2026年卫生健康工作计划\n一、2025年工作回顾\n全区每千人口护士数为3.4人，较上年提高0.2人。\n"
+        "二、主要目标\n全区每千人口护士数达到3.6人。\n"
+    )
+    found = _by_text(text, "plan")
+    assert found["3.4人"].role == "actual"
+    assert (found["0.2人"].role, found["0.2人"].direction) == ("change", "up")
+    assert found["3.6人"].role == "target"
+
+
+def test_what_a_plan_says_already_exists_is_not_a_target():
+    found = _by_text("全乡共有乡村医生86人，其中持执业助理医师证书的30余人。", "plan")
+    assert found["86人"].role == "actual"
+
+
+def test_a_required_rise_in_a_plan_stays_a_target():
+    f = one("力争产前筛查率提高3个百分点。", "plan")
+    assert (f.role, f.unit, f.indicator) == ("target", "百分点", "产前筛查率")
+
+
+# --------------------------------------------------------------------------- indicator phrases
+
+
+@pytest.mark.parametrize(
+    "sentence, text, indicator",
+    [
+        ("辖区内80岁及以上老人健康体检率达到68%。", "68%", "80岁及以上老人健康体检率"),
+        ("新增家庭医生签约1200人。", "1200人", "新增家庭医生签约"),
+        ("2.上年全镇共完成健康体检4.2万人次。", "4.2万人次", "健康体检"),
+        ("2024年全区新增执业医师120人。", "120人", "新增执业医师"),
+        ("确保全区适龄儿童窝沟封闭率达到60%。", "60%", "适龄儿童窝沟封闭率"),
+        ("全市每万人口全科（助理）医生数为3.5人。", "3.5人", "每万人口全科（助理）医生数"),
+        ("全县共有乡镇卫生院18所。", "18所", "乡镇卫生院"),
+        ("儿童龋齿患病率下降至21%。", "21%", "儿童龋齿患病率"),
+        ("每个村卫生室至少配备2名乡村医生。", "2名", "每个村卫生室至少配备乡村医生"),
+    ],
+)
+def test_indicator_is_the_whole_phrase_naming_what_is_measured(sentence, text, indicator):
+    found = _by_text(sentence, "summary")
+    assert found[text].indicator == indicator
+
+
+def test_a_comparison_measures_the_figure_it_follows():
+    found = _by_text("全区住院人次为5.6万人次，同比增长4.1%，环比下降0.6%；较2023年增加3200人次。", "summary")
+    for text in ("4.1%", "0.6%", "3200人次"):
+        assert found[text].indicator == "住院人次", text
+    assert (found["0.6%"].role, found["0.6%"].direction) == ("change", "down")
+
+
+def test_respectively_gives_each_listed_item_its_figure():
+    found = _by_text("城区、农村学生近视率分别为52.1%和41.6%。", "summary")
+    assert found["52.1%"].indicator == "城区学生近视率"
+    assert found["41.6%"].indicator == "农村学生近视率"
+    found = _by_text("新生儿死亡率、5岁以下儿童死亡率分别为1.2‰、3.1‰。", "summary")
+    assert found["1.2‰"].indicator == "新生儿死亡率"
+    assert found["3.1‰"].indicator == "5岁以下儿童死亡率"
+
+
+def test_per_population_denominators_are_not_quantities():
+    assert values("每千人口医疗卫生机构床位数达到7.1张，每10万人口精神科医师数为4.2名。") == [
+        ("7.1张", 7.1, "张"),
+        ("4.2名", 4.2, "名"),
+    ]
+
+
+def test_past_one_year_is_a_time_phrase():
+    assert values("过去一年，全镇新建健康步道3条。") == [("3条", 3, "条")]
