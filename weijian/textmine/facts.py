@@ -366,9 +366,7 @@ _LEAD_WORDS = (
 # Time and aim words open a clause without naming what is measured: 2024年全县…, 力争到2025年底…
 _INDICATOR_LEAD = re.compile(
     "^(?:(?:到|至|截至|截止)?(?:19|20)\\d\\d年(?:底|末|年底|年末|度)?(?:前)?|(?:共|累计)?完成(?!率|情况)"
-    "|以[^，。；,;]{1,8}为单位|"
-    + "|".join(sorted(_LEAD_WORDS, key=len, reverse=True))
-    + ")+"
+    "|以[^，。；,;]{1,8}为单位|" + "|".join(sorted(_LEAD_WORDS, key=len, reverse=True)) + ")+"
 )
 # Section numbers and punctuation before a phrase; digits that qualify the noun (65岁及以上) stay.
 _NON_WORD_LEAD = re.compile(
@@ -489,7 +487,9 @@ class _Doc:
         self.past_zones: list[tuple[int, int]] = []
         if kind != "summary":
             for hm in _REVIEW_HEADING.finditer(self.t):
-                nxt = re.compile(r"\n[ \t\u3000]*" + _HEADING_NUMBER[hm.group("num")[0] in "（("]).search(self.t, hm.end())
+                nxt = re.compile(r"\n[ \t\u3000]*" + _HEADING_NUMBER[hm.group("num")[0] in "（("]).search(
+                    self.t, hm.end()
+                )
                 self.past_zones.append((hm.end(), nxt.start() if nxt else n))
         if kind != "plan":
             for m in _FUTURE_HEADING.finditer(self.t):
@@ -755,9 +755,8 @@ def _indicator_context(d: _Doc, facts: list[Fact]) -> None:
     while i < len(facts):
         f = facts[i]
         c0 = _clause_start(d, f.start, _CLAUSE_DELIMS, 60)
-        m = None
-        for m in _RESPECTIVELY.finditer(t, c0, f.start):
-            pass
+        # the last 分别 before the figure in its clause
+        m = next(reversed(list(_RESPECTIVELY.finditer(t, c0, f.start))), None)
         if m is None:
             i += 1
             continue
@@ -787,7 +786,7 @@ def _indicator_context(d: _Doc, facts: list[Fact]) -> None:
                             head = last[len(it) :]  # 城区、农村学生近视率: parallel words, same length
                 named.append(it + head)
             named.append(last)
-            by_start = dict(zip(starts, named))
+            by_start = dict(zip(starts, named, strict=True))
             for g in group:
                 g.indicator = by_start[g.start][-24:]
         i = j
