@@ -78,6 +78,34 @@ def _link(phrase: str, context: str, lexicon: textmine.Lexicon) -> str | None:
     return lexicon.link(phrase) or lexicon.link(context)
 
 
+_COUNTED_NOUN = re.compile(r"[\u4e00-\u9fff]{2}")
+_SENTENCE_START = re.compile(r"[。；;！!？?\n][^。；;！!？?\n]*$")
+
+
+def _link_by_counted_noun(text: str, start: int, end: int, unit: str, names: dict[str, str]) -> str | None:
+    """A bare count followed by the thing counted (“不少于250个病种”) names no indicator by
+    itself; the catalogue name that contains that noun and shares the longest run of words with
+    the sentence (“开展临床路径管理” → 临床路径管理病种数) is the one meant. Needs a shared run of
+    at least four characters besides the noun, so a lone noun links nothing."""
+    if unit not in ("个", ""):
+        return None
+    m = _COUNTED_NOUN.match(text, end)
+    if not m:
+        return None
+    noun = m.group()
+    before = _SENTENCE_START.search(text, 0, start)
+    sentence = text[before.start() + 1 if before else 0 : start]
+    best: tuple[int, str] | None = None
+    for name, code in names.items():
+        if noun not in name:
+            continue
+        stem = name.replace(noun, "")
+        run = difflib.SequenceMatcher(None, stem, sentence, autojunk=False).find_longest_match()
+        if run.size >= 4 and (best is None or run.size > best[0]):
+            best = (run.size, code)
+    return best[1] if best else None
+
+
 # --- Proposal -------------------------------------------------------------------------------
 
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
@@ -266,7 +294,11 @@ def propose(text: str, year: int | None = None, analysis=None) -> dict:
                 }
             )
             continue
-        code = f.code or _link(f.indicator, text[left : f.start], lexicon)
+        code = (
+            f.code
+            or _link(f.indicator, text[left : f.start], lexicon)
+            or _link_by_counted_noun(text, f.start, f.end, f.unit, names)
+        )
         phrase = _distribute_new(clean_phrase(f.indicator) or sentence[:30], text[left : f.start])
         scope_text = _scope_context(text, f.start)
         for shared_phrase, shared_code in _shared_tail(text[left : f.start], phrase, code, names):

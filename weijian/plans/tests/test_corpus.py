@@ -78,6 +78,10 @@ def test_clinical_pathway_targets_are_proposed(imported):
     values = {(t.value, t.unit) for t in pathway}
     assert {(20, "个"), (250, "个")} <= values
     assert any(t.cmp == ">=" and t.value == 20 for t in pathway)
+    # the counts of 病种 link to the catalogue's 临床路径管理病种数; the count of 专业 links to nothing
+    linked = {t.value: t.indicator.code if t.indicator else None for t in pathway if t.unit == "个"}
+    assert linked[250] == linked[100] == "PATHWAY_DISEASES_COUNT"
+    assert linked[20] is None
 
 
 def test_listed_new_beds_are_all_increases(imported):

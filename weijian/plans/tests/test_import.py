@@ -222,3 +222,23 @@ def test_docx_upload_is_read_into_text():
     doc.save(buf)
     text = importing.read_text(buf.getvalue(), "要点.docx")
     assert "（一）推进基层医疗机构建设" in text and "责任科室：基层卫生健康科" in text
+
+
+def test_a_count_of_a_named_thing_links_to_the_catalogue_name_that_counts_it():
+    from weijian.plans.importing import _link_by_counted_noun
+
+    names = {"临床路径管理病种数": "PATHWAY", "日间手术病种数": "DAY_SURGERY", "儿科床位数": "PAED_BEDS"}
+    text = "各县级医院全面推行临床路径管理，力争不少于80个病种，覆盖15个专业。"
+    start = text.index("80个")
+    assert _link_by_counted_noun(text, start, start + 3, "个", names) == "PATHWAY"
+    # the thing counted is named in no catalogue indicator: no link
+    start = text.index("15个")
+    assert _link_by_counted_noun(text, start, start + 3, "个", names) is None
+    # the noun alone, with nothing else of the name in the sentence, links nothing
+    text = "新建病房，收治不少于30个病种。"
+    start = text.index("30个")
+    assert _link_by_counted_noun(text, start, start + 3, "个", names) is None
+    # a figure with a real unit is left to the ordinary lexicon
+    text = "推行临床路径管理，出院患者入径率达到50%病种。"
+    start = text.index("50%")
+    assert _link_by_counted_noun(text, start, start + 3, "%", names) is None
