@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weijian.accounts import scope
@@ -19,7 +21,7 @@ from .models import Comparator, Plan, PlanDraft, Scope
 
 def _require_importer(user) -> None:
     if not scope.is_admin(user):
-        raise PermissionDenied("只有系统管理员可以导入工作要点。")
+        raise PermissionDenied(_("只有系统管理员可以导入工作要点。"))
 
 
 def upload(request: HttpRequest) -> HttpResponse:
@@ -61,7 +63,7 @@ def _highlighted(proposal: dict) -> list[tuple[str, str, str]]:
     """The text cut into (kind, text, title) pieces: targets, other quantities, unknown numbers."""
     marks = [(g["start"], g["end"], "target", g["phrase"]) for g in proposal["targets"]]
     marks += [(f["start"], f["end"], "fact", f["indicator"]) for f in proposal["facts"]]
-    marks += [(u["start"], u["end"], "unknown", "未识别的数字") for u in proposal["unknown"]]
+    marks += [(u["start"], u["end"], "unknown", _("未识别的数字")) for u in proposal["unknown"]]
     marks.sort()
     text = proposal["text"]
     pieces, pos = [], 0
@@ -90,9 +92,9 @@ def _target_context(draft: PlanDraft, target: dict, error: str = "") -> dict:
         "indicator_name": names.get(target["code"]),
         "error": error,
         "scopes": [
-            (Scope.CITY, "全市"),
-            (Scope.COUNTY, "各县（市、区）"),
-            (Scope.TOWNSHIP, "各乡镇（街道）"),
+            (Scope.CITY, _("全市")),
+            (Scope.COUNTY, _("各县（市、区）")),
+            (Scope.TOWNSHIP, _("各乡镇（街道）")),
         ],
         "cmps": Comparator.choices,
         "tasks": draft.proposal["tasks"],
@@ -138,7 +140,12 @@ def draft_target(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     d.refresh_from_db()
     target = next((g for g in d.proposal["targets"] if g["key"] == key), None)
     if target is None:
-        return HttpResponse(f'<tr><td colspan="9" class="error">目标“{key}”不存在，请刷新页面。</td></tr>')
+        return HttpResponse(
+            format_html(
+                '<tr><td colspan="9" class="error">{}</td></tr>',
+                _("目标“%(key)s”不存在，请刷新页面。") % {"key": key},
+            )
+        )
     return render(request, "plans/_draft_target.html", {"t": _target_context(d, target, error)})
 
 
@@ -164,7 +171,7 @@ def draft_promote(request: HttpRequest, pk: int, index: int) -> HttpResponse:
     except importing.CorrectionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "已将该数字加入目标，请核对指标和范围。")
+        messages.success(request, _("已将该数字加入目标，请核对指标和范围。"))
     return redirect("plans:draft", pk=d.pk)
 
 
@@ -185,7 +192,12 @@ def draft_task(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         d.refresh_from_db()  # nothing half-applied
     task = next((t for t in d.proposal["tasks"] if t["key"] == key), before)
     if task is None:
-        return HttpResponse(f'<tr><td colspan="5" class="error">任务“{key}”不存在，请刷新页面。</td></tr>')
+        return HttpResponse(
+            format_html(
+                '<tr><td colspan="5" class="error">{}</td></tr>',
+                _("任务“%(key)s”不存在，请刷新页面。") % {"key": key},
+            )
+        )
     return render(
         request,
         "plans/_draft_task.html",
@@ -201,10 +213,12 @@ def draft_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     revising = d.plan_id is not None
     plan = importing.confirm(d, request.user, area=area)
     if revising:
-        messages.success(request, "已按修订后的文件更新计划，已有进度全部保留。")
+        messages.success(request, _("已按修订后的文件更新计划，已有进度全部保留。"))
     else:
         messages.success(
-            request, f"已保存计划“{plan.title}”：{plan.tasks.count()}项任务，{plan.targets.count()}个目标。"
+            request,
+            _("已保存计划“%(title)s”：%(tasks)s项任务，%(targets)s个目标。")
+            % {"title": plan.title, "tasks": plan.tasks.count(), "targets": plan.targets.count()},
         )
     return redirect("plans:plan", pk=plan.pk)
 
@@ -213,5 +227,5 @@ def draft_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
     d = _draft(request, pk)
     d.delete()
-    messages.info(request, f"已放弃导入“{d.file_name}”。")
+    messages.info(request, _("已放弃导入“%(name)s”。") % {"name": d.file_name})
     return redirect("plans:index")

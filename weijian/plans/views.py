@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weijian.accounts import scope
@@ -25,7 +26,7 @@ from .models import Plan, PlanDraft, ProgressAttachment, ReportInterval, Scope, 
 def _plan(request: HttpRequest, pk: int, whole: bool = True) -> Plan:
     plan = get_object_or_404(Plan.objects.for_user(request.user).select_related("org_unit"), pk=pk)
     if whole and not scope.reads_whole_plan(request.user):
-        raise PermissionDenied("县区和机构用户只能查看本单位的目标，请从“按县区”页面进入。")
+        raise PermissionDenied(_("县区和机构用户只能查看本单位的目标，请从“按县区”页面进入。"))
     return plan
 
 
@@ -60,7 +61,7 @@ def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     target_counts = {s: sum(1 for t in targets if t.status == s) for s in tracking.Status.ORDER}
     by_dept: dict[str, dict[str, int]] = defaultdict(lambda: {s: 0 for s in tracking.Status.ORDER})
     for item in items:
-        for name in item.task.department_names() or ["未指定"]:
+        for name in item.task.department_names() or [_("未指定")]:
             by_dept[name][item.status] += 1
     chart = {
         "statuses": [tracking.Status.LABELS[s] for s in tracking.Status.ORDER],
@@ -101,10 +102,13 @@ def set_interval(request: HttpRequest, pk: int) -> HttpResponse:
     """How often tasks without a measured target report progress (每月/每季度/每半年)."""
     plan = _plan(request, pk)
     if not scope.is_admin(request.user):
-        raise PermissionDenied("只有系统管理员可以修改进度填报周期。")
+        raise PermissionDenied(_("只有系统管理员可以修改进度填报周期。"))
     interval = request.POST.get("report_interval", "")
     if interval not in ReportInterval.values:
-        messages.error(request, f"进度填报周期“{interval}”无效（应为每月、每季度或每半年）。")
+        messages.error(
+            request,
+            _("进度填报周期“%(interval)s”无效（应为每月、每季度或每半年）。") % {"interval": interval},
+        )
     else:
         old = plan.get_report_interval_display()
         plan.report_interval = interval
@@ -117,7 +121,9 @@ def set_interval(request: HttpRequest, pk: int) -> HttpResponse:
             new=plan.get_report_interval_display(),
             detail="进度填报周期",
         )
-        messages.success(request, f"进度填报周期已改为{plan.get_report_interval_display()}。")
+        messages.success(
+            request, _("进度填报周期已改为%(interval)s。") % {"interval": plan.get_report_interval_display()}
+        )
     return redirect("plans:plan", pk=plan.pk)
 
 
@@ -155,7 +161,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
             plan = Plan.objects.for_user(user).first()
             if plan:
                 return redirect("plans:by_county", pk=plan.pk)
-        messages.info(request, "“我的任务”适用于委领导和科室用户。")
+        messages.info(request, _("“我的任务”适用于委领导和科室用户。"))
         return redirect("plans:index")
     year = timezone.localdate().year
     tasks = Task.objects.active().mine(user).filter(plan__year__gte=year - 1)
@@ -344,7 +350,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(Task.objects.for_user(request.user).select_related("plan"), pk=pk)
     if not scope.can_change_task(request.user, task):
-        raise PermissionDenied("只有该任务的责任科室可以填报进度。")
+        raise PermissionDenied(_("只有该任务的责任科室可以填报进度。"))
     today = timezone.localdate()
     choices = [(c, periods.label(c)) for c in tracking.report_periods(task.plan, today)]
     form = ReportForm(request.POST, request.FILES, periods=choices)
@@ -361,7 +367,7 @@ def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
         except progress.ProgressError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "进度已填报。")
+            messages.success(request, _("进度已填报。"))
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
@@ -379,7 +385,7 @@ def target_actual(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied(str(exc)) from None
         messages.error(request, f"{target.phrase}：{exc}")
     else:
-        messages.success(request, f"已填报“{target.phrase}”的完成值。")
+        messages.success(request, _("已填报“%(phrase)s”的完成值。") % {"phrase": target.phrase})
     if target.task_id:
         return redirect("plans:task", pk=target.task_id)
     return redirect("plans:plan", pk=target.plan_id)
@@ -391,11 +397,11 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
         not scope.reads_whole_plan(request.user)
         or not Task.objects.for_user(request.user).filter(pk=att.report.task_id).exists()
     ):
-        raise Http404("附件不存在")
+        raise Http404(_("附件不存在"))
     try:
         handle = att.file.open("rb")
     except FileNotFoundError:
-        raise Http404("附件文件已丢失") from None
+        raise Http404(_("附件文件已丢失")) from None
     return FileResponse(handle, as_attachment=True, filename=att.name)
 
 

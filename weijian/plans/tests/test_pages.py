@@ -263,3 +263,29 @@ def test_upload_without_a_year_takes_the_documents_own(client, users, cat, city)
     upload = SimpleUploadedFile("要点.txt", text.encode("utf-8"))
     client.post(reverse("plans:import"), {"file": upload, "year": YEAR})
     assert PlanDraft.objects.order_by("-pk").first().year == YEAR
+
+
+def test_plan_pages_are_in_english_after_switching_language(client, users, plan):
+    login(client, users["leader"])
+    r = client.post("/i18n/setlang/", {"language": "en", "next": reverse("plans:index")})
+    assert r.status_code == 302
+
+    index = client.get(reverse("plans:index")).content.decode()
+    for words in ["Supervision items", "Problem list", "Source file", "Imported"]:
+        assert words in index, words
+    assert "来源文件" not in index and "问题清单" not in index
+
+    dash = client.get(reverse("plans:plan", args=[plan.pk])).content.decode()
+    for words in [
+        "Overview",
+        "All tasks",
+        "By department",
+        "Completed",
+        "On track",
+        "Lagging tasks (",
+        "Not started",
+    ]:
+        assert words in dash, words
+    assert "正常推进" not in dash and "滞后任务" not in dash
+    # Data stays as written: the task titles from the work plan are not translated.
+    assert "推进基层医疗机构建设" in client.get(reverse("plans:tasks", args=[plan.pk])).content.decode()
