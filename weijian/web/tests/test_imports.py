@@ -47,3 +47,41 @@ def test_unsupported_file_type_is_refused_with_a_message(client, users, reportin
     page = _upload(client, "hello", name="报表.doc").content.decode()
     assert "格式不支持" in page and "报表.doc" in page
     assert not ImportJob.objects.exists()
+
+
+def _truncated_workbook() -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["数据元编码", "机构编码", "期间", "数值"])
+    book.active.append(["HTN_MGD", "C01A01", "202405", 10])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    return data[: len(data) // 2]
+
+
+def test_a_truncated_excel_file_gets_a_clear_message_and_changes_nothing(client, users, reporting):
+    client.force_login(users["county"])
+    before = DataValue.objects.count()
+    upload = SimpleUploadedFile("五月报表.xlsx", _truncated_workbook())
+    response = client.post("/data/import/", {"file": upload}, follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "五月报表.xlsx" in page and "未导入" in page
+    assert DataValue.objects.count() == before
+
+
+def test_the_api_answers_a_truncated_excel_file_with_json_not_a_500(users, reporting):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(users["county"])
+    upload = SimpleUploadedFile("五月报表.xlsx", _truncated_workbook())
+    response = api.post("/api/imports/", {"file": upload}, format="multipart")
+    assert response.status_code == 400  # nothing applied: the request is refused, with the reason
+    body = response.json()
+    assert body["status"] == "rejected" and "五月报表.xlsx" in body["errors"][0]["reason"]
+    assert not DataValue.objects.filter(period__code="202405", org_unit__code="C01A01").exists()
