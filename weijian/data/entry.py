@@ -21,7 +21,7 @@ from weijian.accounts import scope
 from weijian.indicators.models import DataElement
 from weijian.orgs.models import OrgUnit
 
-from . import periods
+from . import bulk, periods
 from .models import DataValue, DataValueAudit, ImportJob, Period
 from .validation import compiled_rules, range_problem
 
@@ -419,7 +419,7 @@ def _write_values(inserts: list[tuple], updates: list[tuple], actor) -> None:
     actor_id = actor.pk if actor else None
     adapt = connection.ops.adapt_decimalfield_value
     if inserts:
-        _execute_insert(
+        bulk.insert_many(
             DataValue,
             ["element", "org_unit", "period", "value", "comment", "stored_by", "created", "updated"],
             [(e, o, p, adapt(v), c, actor_id, stamp, stamp) for e, o, p, v, c in inserts],
@@ -430,7 +430,7 @@ def _write_values(inserts: list[tuple], updates: list[tuple], actor) -> None:
             f"UPDATE {qn(DataValue._meta.db_table)} SET {qn('value')} = %s, {qn('comment')} = %s, "
             f"{qn('stored_by_id')} = %s, {qn('updated')} = %s WHERE {qn('id')} = %s"
         )
-        _execute_many(sql, [(adapt(v), c, actor_id, stamp, pk) for pk, v, c in updates])
+        bulk.execute_many(sql, [(adapt(v), c, actor_id, stamp, pk) for pk, v, c in updates])
 
 
 def _write_audits(audits: list[tuple], actor, source: str, job: ImportJob | None) -> None:
@@ -474,25 +474,11 @@ def _write_audits(audits: list[tuple], actor, source: str, job: ImportJob | None
         )
         for e, o, p, old, new in audits
     ]
-    _execute_insert(
+    bulk.insert_many(
         DataValueAudit,
         ["element", "org_unit", "period", "old_value", "new_value", "user", "at", "source", "import_job"],
         rows,
     )
-
-
-def _execute_insert(model, fields: list[str], rows: list[tuple]) -> None:
-    qn = connection.ops.quote_name
-    meta = model._meta
-    columns = [qn(meta.get_field(f).column) for f in fields]
-    placeholders = ", ".join(["%s"] * len(columns))
-    _execute_many(f"INSERT INTO {qn(meta.db_table)} ({', '.join(columns)}) VALUES ({placeholders})", rows)
-
-
-def _execute_many(sql: str, rows: list[tuple]) -> None:
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), 20_000):
-            cursor.executemany(sql, rows[i : i + 20_000])
 
 
 def _ensure_periods(codes: set[str], known: dict[str, Period]) -> dict[str, int]:

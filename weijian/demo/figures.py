@@ -25,6 +25,7 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
+from weijian.data import bulk
 from weijian.data.models import DataSet, DataValue, DataValueAudit, PeriodType, ValidationRule
 from weijian.data.periods import get_period
 from weijian.indicators.models import DataElement
@@ -355,29 +356,17 @@ def write_values(values: Values) -> int:
         (elements[e], org, periods[p], ops.adapt_decimalfield_value(v, 20, 4))
         for (e, org, p), v in values.rows.items()
     ]
-    _insert(
+    bulk.insert_many(
         DataValue,
         ["element", "org_unit", "period", "value", "comment", "stored_by", "created", "updated"],
         [(e, o, p, v, "", None, now, now) for e, o, p, v in keyed],
     )
-    _insert(
+    bulk.insert_many(
         DataValueAudit,
         ["element", "org_unit", "period", "old_value", "new_value", "user", "at", "source"],
         [(e, o, p, None, v, None, now, DataValueAudit.Source.DEMO) for e, o, p, v in keyed],
     )
     return len(keyed)
-
-
-def _insert(model, field_names: list[str], rows: list[tuple], batch: int = 10000) -> None:
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(f).column) for f in field_names)
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "
-        f"VALUES ({', '.join(['%s'] * len(field_names))})"
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch):
-            cursor.executemany(sql, rows[start : start + batch])
 
 
 # --- counties ----------------------------------------------------------------------------
