@@ -487,9 +487,7 @@ class _Doc:
         self.past_zones: list[tuple[int, int]] = []
         if kind != "summary":
             for hm in _REVIEW_HEADING.finditer(self.t):
-                nxt = re.compile(r"\n[ \t\u3000]*" + _HEADING_NUMBER[hm.group("num")[0] in "（("]).search(
-                    self.t, hm.end()
-                )
+                nxt = _NEXT_HEADING[hm.group("num")[0] in "（("].search(self.t, hm.end())
                 self.past_zones.append((hm.end(), nxt.start() if nxt else n))
         if kind != "plan":
             for m in _FUTURE_HEADING.finditer(self.t):
@@ -534,7 +532,11 @@ _REVIEW_HEADING = re.compile(
     r"[^\n。；]{0,6}$",
     re.M,
 )
-_HEADING_NUMBER = {False: r"[一二三四五六七八九十]+、", True: r"[（(][一二三四五六七八九十]+[）)]"}
+# The next heading of the same ladder as a review heading (一、 or （一）) ends its zone.
+_NEXT_HEADING = {
+    False: re.compile(r"\n[ \t\u3000]*[一二三四五六七八九十]+、"),
+    True: re.compile(r"\n[ \t\u3000]*[（(][一二三四五六七八九十]+[）)]"),
+}
 _PLAN_YEAR = re.compile(r"((?:19|20)\d\d)[ \t]*年[^。\n]{0,24}?(?:工作)?(?:要点|计划|安排|任务|目标)")
 
 
