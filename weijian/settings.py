@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "weijian.indicators",
     "weijian.data",
     "weijian.plans",
+    "weijian.assessment",
     "weijian.web",
     "weijian.api",
     "weijian.demo",
