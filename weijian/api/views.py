@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from weijian.accounts.scope import is_admin, orgunit_filter, writable_orgunits
+from weijian.accounts.scope import is_admin
 from weijian.data import periods
 from weijian.data.exports import plain
 from weijian.data.models import DataValue, DataValueAudit, ImportJob
@@ -112,7 +112,7 @@ class DataValueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         qs = (
-            DataValue.objects.filter(orgunit_filter(self.request.user, "org_unit"))
+            DataValue.objects.for_user(self.request.user)
             .select_related("element", "org_unit", "period", "stored_by")
             .order_by("period__start", "org_unit__path", "element__code")
         )
@@ -190,7 +190,7 @@ def _read_rows(user, body: list) -> tuple[list, list[dict]]:
     element_codes = {str(i.get("element", "")) for i in items}
     org_codes = {str(i.get("org_unit", "")) for i in items}
     elements = {e.code: e for e in DataElement.objects.filter(code__in=element_codes)}
-    orgs = {o.code: o for o in writable_orgunits(user).filter(code__in=org_codes)}
+    orgs = {o.code: o for o in OrgUnit.objects.writable_by(user).filter(code__in=org_codes)}
     rows = []
     for n, (raw, item) in enumerate(zip(body, items, strict=True), start=1):
         if not isinstance(raw, dict):

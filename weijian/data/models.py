@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from weijian.accounts import scope
+
 
 class PeriodType(models.TextChoices):
     YEAR = "Y", _("年")
@@ -35,6 +37,12 @@ class Period(models.Model):
         return self.code
 
 
+class DataValueQuerySet(models.QuerySet):
+    def for_user(self, user) -> DataValueQuerySet:
+        """The values of the org units this user may read."""
+        return self.filter(scope.subtree_q(user, "org_unit"))
+
+
 class DataValue(models.Model):
     # No single-column indexes on element and org_unit: the unique (element, org_unit, period)
     # and the (org_unit, period) index lead with them, and every extra index slows imports.
@@ -52,6 +60,8 @@ class DataValue(models.Model):
     )
     created = models.DateTimeField("创建时间", auto_now_add=True)
     updated = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = DataValueQuerySet.as_manager()
 
     class Meta:
         verbose_name = "数据值"

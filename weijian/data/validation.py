@@ -1,23 +1,31 @@
-"""Validation of data values: min/max per element and the commission's validation rules
-(`ValidationRule`: left op right, each side an expression over element codes).
+"""Validation of data values: min/max per element and the rules a unit's values for one period
+must keep, each "left op right" with sides that are expressions over element codes.
+
+Rules come from two places:
+- the catalogue itself: an indicator whose definition makes its numerator a part of its
+  denominator (`Indicator.bounded`: 完成率, 覆盖率, 占比) gives "numerator <= denominator",
+  and an element that is a part of another (`DataElement.part_of`: 儿科床位 of 实有床位)
+  gives "part <= whole";
+- the commission's own `ValidationRule` rows.
 
 Rules are checked per org unit and period on the values stored for exactly that unit and
-period (what one reporter sent), on entry, on import, and on demand by `violations()`.
-
-Missing values: a side of a rule (or of an indicator) has no value when none of its elements
-has one; when some have values, the missing ones count as 0 — so "A + B <= C" still checks a
-unit that reported A and C but left B empty, while a unit that reported nothing is not flagged.
+period (what one reporter sent), on entry, on import, through the API, and on demand by
+`violations()`. A rule applies only when every element it names has a value: a form filled
+half way, or a unit that reports only some of the elements, is not blocked by a sum it has not
+finished. Messages name elements by their Chinese names.
 """
 
 from __future__ import annotations
 
 import operator
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 from weijian.indicators.expressions import Expression, ExpressionError, parse
+from weijian.indicators.models import DataElement, Indicator
 from weijian.orgs.models import OrgUnit
 
 from . import periods
@@ -25,10 +33,13 @@ from .models import DataValue, ValidationRule
 
 _COMPARE = {"<=": operator.le, "<": operator.lt, "==": operator.eq, ">=": operator.ge, ">": operator.gt}
 _SYMBOL = dict(ValidationRule.OPERATORS)
+_CODE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def evaluate(expr: Expression, values: Mapping[str, Decimal | None]) -> Decimal | None:
-    """The expression's value; None when none of its elements has a value (see module doc)."""
+    """The expression's value over summed figures; None when none of its elements has a value,
+    and the missing ones count as 0 otherwise (an aggregate over units that report only some of
+    the elements). Rules do not use this: they need every operand (`CompiledRule.check`)."""
     if expr.codes and all(values.get(code) is None for code in expr.codes):
         return None
     filled = {code: (values.get(code) if values.get(code) is not None else Decimal(0)) for code in expr.codes}
@@ -40,15 +51,18 @@ class CompiledRule:
     rule: ValidationRule
     left: Expression
     right: Expression
+    names: Mapping[str, str]  # element code → name, for the messages
 
     @property
     def codes(self) -> frozenset[str]:
         return self.left.codes | self.right.codes
 
     def check(self, values: Mapping[str, Decimal | None]) -> tuple[bool, Decimal | None, Decimal | None]:
-        """(holds, left, right); a rule with a side that has no value holds (nothing to compare)."""
-        left, right = evaluate(self.left, values), evaluate(self.right, values)
-        if left is None or right is None:
+        """(holds, left, right). A rule holds while any element it names has no value."""
+        if any(values.get(code) is None for code in self.codes):
+            return True, None, None
+        left, right = self.left.evaluate(dict(values)), self.right.evaluate(dict(values))
+        if left is None or right is None:  # a division by zero: nothing to compare
             return True, left, right
         return _COMPARE[self.rule.operator](left, right), left, right
 
@@ -56,21 +70,79 @@ class CompiledRule:
         rule = self.rule
         base = rule.message or f"校验规则“{rule.name}”不满足"
         return (
-            f"{base}（{rule.left} = {_plain(left)}，应 {_SYMBOL.get(rule.operator, rule.operator)} "
-            f"{rule.right} = {_plain(right)}）"
+            f"{base}（{self.describe(rule.left)} = {_plain(left)}，应 "
+            f"{_SYMBOL.get(rule.operator, rule.operator)} {self.describe(rule.right)} = {_plain(right)}）"
         )
+
+    def describe(self, text: str) -> str:
+        """An expression as the user reads it: element names instead of codes."""
+        return _CODE.sub(lambda m: f"“{self.names.get(m.group(0), m.group(0))}”", text).replace("*", "×")
+
+
+def catalogue_rules() -> list[ValidationRule]:
+    """The rules the catalogue implies (unsaved ValidationRule objects, code prefixed "目录:"):
+    numerator <= denominator for each bounded indicator, part <= whole for each element that is
+    part of another (unless a bounded indicator already says the same)."""
+    names = dict(DataElement.objects.values_list("code", "name"))
+    out: list[ValidationRule] = []
+    seen: set[tuple[str, str]] = set()
+    for ind in Indicator.objects.filter(bounded=True).exclude(denominator="").order_by("code"):
+        pair = (_squash(ind.numerator), _squash(ind.denominator))
+        if pair in seen:
+            continue
+        seen.add(pair)
+        limit = "，不能超过100%" if ind.factor == 100 and ind.unit == "%" else ""
+        out.append(
+            ValidationRule(
+                code=f"目录:{ind.code}",
+                name=f"{ind.name}：分子不大于分母",
+                left=ind.numerator,
+                operator="<=",
+                right=ind.denominator,
+                message=f"{ind.name}的分子不能大于分母{limit}",
+            )
+        )
+    for code, name, wholes in (
+        DataElement.objects.exclude(part_of=[]).order_by("code").values_list("code", "name", "part_of")
+    ):
+        for whole in wholes or []:
+            if whole not in names or (code, whole) in seen:
+                continue
+            seen.add((code, whole))
+            out.append(
+                ValidationRule(
+                    code=f"目录:{code}<={whole}",
+                    name=f"{name}不大于{names[whole]}",
+                    left=code,
+                    operator="<=",
+                    right=whole,
+                    message=f"“{name}”是“{names[whole]}”的一部分，不能大于它",
+                )
+            )
+    return out
 
 
 def compiled_rules() -> list[CompiledRule]:
-    """Every rule whose expressions can be read. A rule an administrator wrote badly cannot
-    block data entry; it is left out (the catalogue admin shows the parse error)."""
+    """Every rule whose expressions can be read: the catalogue's, then the commission's own (a
+    commission rule that states a catalogue rule again is not checked twice). A rule an
+    administrator wrote badly cannot block data entry; it is left out (the admin shows why)."""
+    names = dict(DataElement.objects.values_list("code", "name"))
     out = []
-    for rule in ValidationRule.objects.all():
+    seen: set[tuple[str, str, str]] = set()
+    for rule in [*catalogue_rules(), *ValidationRule.objects.all()]:
+        key = (_squash(rule.left), rule.operator, _squash(rule.right))
+        if key in seen:
+            continue
+        seen.add(key)
         try:
-            out.append(CompiledRule(rule, parse(rule.left), parse(rule.right)))
+            out.append(CompiledRule(rule, parse(rule.left), parse(rule.right), names))
         except ExpressionError:
             continue
     return out
+
+
+def _squash(text: str) -> str:
+    return "".join((text or "").split())
 
 
 def range_problem(element, value: Decimal) -> str | None:

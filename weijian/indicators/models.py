@@ -36,6 +36,9 @@ class DataElement(models.Model):
     min_value = models.DecimalField("最小值", max_digits=20, decimal_places=4, null=True, blank=True)
     max_value = models.DecimalField("最大值", max_digits=20, decimal_places=4, null=True, blank=True)
     description = models.TextField("说明", blank=True)
+    # Codes of the elements this one is a part of (儿科实有床位数 of 实有床位数): a unit's value
+    # for this element may not exceed its value for any of them in the same period.
+    part_of = models.JSONField("所属总数", default=list, blank=True)
 
     class Meta:
         verbose_name = "数据元"
@@ -67,6 +70,10 @@ class Indicator(models.Model):
     direction = models.CharField("方向", max_length=4, choices=Direction.choices, default=Direction.HIGHER)
     definition = models.TextField("定义", blank=True)
     is_key = models.BooleanField("重点指标", default=False)
+    # True when the definition makes the numerator a subset of the denominator (完成率, 覆盖率,
+    # 占比): numerator ≤ denominator is then checked on entry. False for ratios and per-population
+    # figures (医护比, 每千人口床位数) and for rates that may pass 100% (病床使用率).
+    bounded = models.BooleanField("分子不大于分母", default=False)
 
     class Meta:
         verbose_name = "指标"

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.db import models
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from weijian.accounts import scope
+
 
 class Level(models.IntegerChoices):
     PROVINCE = 1, "省"
@@ -40,12 +42,20 @@ class Ownership(models.TextChoices):
     PRIVATE = "private", "民营"
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of a node and of every node above it, root first."""
+    step = OrgUnit.steplen
+    return [path[:i] for i in range(step, len(path) + 1, step)]
+
+
 class OrgUnitQuerySet(MP_NodeQuerySet):
     def for_user(self, user) -> OrgUnitQuerySet:
-        """The org units this user may read (see accounts.scope)."""
-        from weijian.accounts.scope import readable_orgunits
+        """The org units this user may read."""
+        return self.filter(scope.subtree_q(user))
 
-        return readable_orgunits(user, self)
+    def writable_by(self, user) -> OrgUnitQuerySet:
+        """The org units whose data this user may enter or import."""
+        return self.filter(scope.writable_subtree_q(user))
 
     def subtree_of(self, node: OrgUnit) -> OrgUnitQuerySet:
         return self.filter(path__startswith=node.path)
@@ -57,6 +67,9 @@ class OrgUnitManager(MP_NodeManager):
 
     def for_user(self, user) -> OrgUnitQuerySet:
         return self.get_queryset().for_user(user)
+
+    def writable_by(self, user) -> OrgUnitQuerySet:
+        return self.get_queryset().writable_by(user)
 
     def subtree_of(self, node: OrgUnit) -> OrgUnitQuerySet:
         return self.get_queryset().subtree_of(node)

@@ -12,17 +12,17 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from weijian.accounts import scope
 from weijian.api.errors import ApiError
+from weijian.orgs.models import OrgUnit
 
-from . import progress, tracking
+from . import progress, scope, tracking
 from .models import Plan, ProblemItem, SupervisionItem, SupervisionStep, Target, Task
 
 
 def _visible(user) -> set[int] | None:
     if scope.reads_whole_plan(user):
         return None
-    return set(scope.readable_orgunits(user).values_list("pk", flat=True))
+    return set(OrgUnit.objects.for_user(user).values_list("pk", flat=True))
 
 
 class PlanSerializer(serializers.ModelSerializer):

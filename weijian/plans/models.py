@@ -3,7 +3,8 @@ quantitative targets; progress reports (进度填报) on tasks; supervision item
 交办 → 办理 → 反馈 → 复核 → 办结 chain; problem lists (问题清单) from inspections; and the
 server-side draft (PlanDraft) that an import is corrected in before it becomes a plan.
 
-Who may see what is decided in accounts.scope; the `for_user` queryset methods here only call it.
+Who may see what is decided in plans.scope (built on accounts.scope); the `for_user` queryset
+methods here only apply it.
 Status and actuals are computed in plans.tracking, not stored.
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+
+from . import scope
 
 
 class Scope(models.TextChoices):
@@ -37,8 +40,6 @@ class ReportInterval(models.TextChoices):
 
 class PlanQuerySet(models.QuerySet):
     def for_user(self, user) -> PlanQuerySet:
-        from weijian.accounts import scope
-
         return self.filter(scope.plan_filter(user))
 
 
@@ -97,20 +98,14 @@ class Section(models.Model):
 class TaskQuerySet(models.QuerySet):
     def for_user(self, user) -> TaskQuerySet:
         """Tasks this user may read."""
-        from weijian.accounts import scope
-
         return self.filter(scope.task_read_filter(user)).distinct()
 
     def changeable_by(self, user) -> TaskQuerySet:
         """Tasks whose progress this user may report."""
-        from weijian.accounts import scope
-
         return self.filter(scope.task_change_filter(user)).distinct()
 
     def mine(self, user) -> TaskQuerySet:
         """The user's own tasks: a leader's as 责任领导, a department's as owner or lead."""
-        from weijian.accounts import scope
-
         return self.filter(scope.my_task_filter(user)).distinct()
 
     def active(self) -> TaskQuerySet:
@@ -195,8 +190,6 @@ class TaskDepartment(models.Model):
 
 class TargetQuerySet(models.QuerySet):
     def for_user(self, user) -> TargetQuerySet:
-        from weijian.accounts import scope
-
         return self.filter(scope.target_read_filter(user)).distinct()
 
     def active(self) -> TargetQuerySet:
@@ -346,8 +339,6 @@ class Stage(models.TextChoices):
 
 class SupervisionQuerySet(models.QuerySet):
     def for_user(self, user) -> SupervisionQuerySet:
-        from weijian.accounts import scope
-
         return self.filter(scope.supervision_read_filter(user))
 
 
@@ -437,8 +428,6 @@ class Rectification(models.TextChoices):
 
 class ProblemQuerySet(models.QuerySet):
     def for_user(self, user) -> ProblemQuerySet:
-        from weijian.accounts import scope
-
         return self.filter(scope.problem_read_filter(user))
 
 

@@ -9,10 +9,10 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
-from weijian.accounts import scope
 from weijian.accounts.models import record
 from weijian.data import periods
 
+from . import scope
 from .models import ProgressAttachment, ProgressReport, Target, Task
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024

@@ -2,7 +2,7 @@
 with who, when and what was said), and problem lists (问题清单) from 巡察/督导/检查 with their
 整改 status and completion rates per source and per unit.
 
-Every function checks the user's right through accounts.scope and raises SupervisionError with
+Every function checks the user's right through plans.scope and raises SupervisionError with
 a Chinese message when the step is not allowed; nothing is changed then.
 """
 
@@ -16,9 +16,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from weijian.accounts import scope
 from weijian.accounts.models import record
 
+from . import scope
 from .models import (
     ProblemItem,
     ProblemSource,

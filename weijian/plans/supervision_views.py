@@ -11,9 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from weijian.accounts import scope
-
-from . import supervision
+from . import scope, supervision
 from .forms import ProblemForm, RectificationForm, StepForm, SupervisionForm
 from .models import Plan, ProblemItem, ProblemSource, Rectification, Stage, SupervisionItem, Task
 

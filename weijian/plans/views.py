@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from weijian.accounts import scope
 from weijian.accounts.models import record
+from weijian.accounts.scope import is_admin
 from weijian.data import periods
-from weijian.orgs.models import Department, Leader, Level, OrgUnit
+from weijian.orgs.models import Department, Leader, Level, OrgUnit, ancestor_paths
 
-from . import exports, progress, tracking
+from . import exports, progress, scope, tracking
 from .forms import ReportForm
 from .models import Plan, PlanDraft, ProgressAttachment, ReportInterval, Scope, SupervisionItem, Target, Task
 
@@ -33,12 +33,12 @@ def _plan(request: HttpRequest, pk: int, whole: bool = True) -> Plan:
 def _visible_units(user) -> set[int] | None:
     if scope.reads_whole_plan(user):
         return None
-    return set(scope.readable_orgunits(user).values_list("pk", flat=True))
+    return set(OrgUnit.objects.for_user(user).values_list("pk", flat=True))
 
 
 def index(request: HttpRequest) -> HttpResponse:
     plans = Plan.objects.for_user(request.user).select_related("org_unit")
-    drafts = PlanDraft.objects.filter(user=request.user) if scope.is_admin(request.user) else []
+    drafts = PlanDraft.objects.filter(user=request.user) if is_admin(request.user) else []
     mine = Task.objects.active().mine(request.user).filter(plan__in=plans)
     return render(
         request,
@@ -48,7 +48,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "drafts": drafts,
             "my_count": mine.count(),
             "whole": scope.reads_whole_plan(request.user),
-            "can_import": scope.is_admin(request.user),
+            "can_import": is_admin(request.user),
         },
     )
 
@@ -90,7 +90,7 @@ def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "due_soon": [i for i in items if i.due_soon],
             "late": [i for i in items if i.late],
             "lagging_targets": [t for t in targets if t.status == tracking.Status.LAGGING],
-            "can_import": scope.is_admin(request.user),
+            "can_import": is_admin(request.user),
             "can_raise": scope.can_raise_supervision(request.user),
             "intervals": ReportInterval.choices,
         },
@@ -101,7 +101,7 @@ def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 def set_interval(request: HttpRequest, pk: int) -> HttpResponse:
     """How often tasks without a measured target report progress (每月/每季度/每半年)."""
     plan = _plan(request, pk)
-    if not scope.is_admin(request.user):
+    if not is_admin(request.user):
         raise PermissionDenied(_("只有系统管理员可以修改进度填报周期。"))
     interval = request.POST.get("report_interval", "")
     if interval not in ReportInterval.values:
@@ -216,14 +216,14 @@ def by_county(request: HttpRequest, pk: int) -> HttpResponse:
     area = tracking.plan_area(plan)
     counties = OrgUnit.objects.none()
     if area is not None:
-        counties = scope.readable_orgunits(
-            request.user, OrgUnit.objects.filter(path__startswith=area.path, level=Level.COUNTY)
+        counties = OrgUnit.objects.for_user(request.user).filter(
+            path__startswith=area.path, level=Level.COUNTY
         )
     if not scope.reads_whole_plan(request.user) and request.user.org_unit_id:
         # An institution user belongs to one county: show that county's part only.
         own = request.user.org_unit
         counties = (
-            OrgUnit.objects.filter(level=Level.COUNTY, path__in=scope.ancestor_paths(own.path))
+            OrgUnit.objects.filter(level=Level.COUNTY, path__in=ancestor_paths(own.path))
             if own.level > Level.COUNTY
             else counties
         )

@@ -101,7 +101,7 @@ def test_a_validation_rule_is_checked_against_values_already_stored(city, users,
     with pytest.raises(DataError) as caught:
         save_values(users["county"], [(controlled, city.hospital_a, "2024Q1", Decimal(101))], source="form")
     assert "血压控制人数不能超过规范管理人数" in caught.value.problems[0].reason
-    assert "HTN_CTRL = 101" in caught.value.problems[0].reason
+    assert "“管理人群血压控制人数” = 101" in caught.value.problems[0].reason
     result = save_values(
         users["county"], [(controlled, city.hospital_a, "2024Q1", Decimal(99))], source="form"
     )

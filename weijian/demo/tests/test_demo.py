@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from weijian.accounts.models import Role, User
-from weijian.accounts.scope import can_read_org, can_write_org, is_admin, orgunit_filter, readable_orgunits
+from weijian.accounts.scope import can_read_org, can_write_org, is_admin
 from weijian.data.models import DataSet, DataValue, DataValueAudit, ValidationRule
 from weijian.demo.city import COUNTIES, DEPARTMENTS
 from weijian.demo.figures import DemoCalendar
@@ -102,21 +102,21 @@ def test_each_demo_account_sees_exactly_its_scope(small_demo):
     assert county.level == Level.COUNTY and inst.inst_type == InstitutionType.GENERAL_HOSPITAL
     assert inst.path.startswith(county.path)
 
-    seen = readable_orgunits(users["county"])
+    seen = OrgUnit.objects.for_user(users["county"])
     assert set(seen) == set(OrgUnit.objects.filter(path__startswith=county.path))
     other = OrgUnit.objects.filter(level=Level.COUNTY).exclude(pk=county.pk).first()
     assert not can_read_org(users["county"], other) and not can_write_org(users["county"], other)
-    values = DataValue.objects.filter(orgunit_filter(users["county"], "org_unit"))
+    values = DataValue.objects.for_user(users["county"])
     assert values.exists()
     assert not values.exclude(org_unit__path__startswith=county.path).exists()
 
-    inst_values = DataValue.objects.filter(orgunit_filter(users["inst"], "org_unit"))
+    inst_values = DataValue.objects.for_user(users["inst"])
     assert set(inst_values.values_list("org_unit", flat=True)) == {inst.pk}
     assert not can_read_org(users["inst"], county)
 
     everyone = DataValue.objects.count()
     for name in ("admin", "leader", "dept"):
-        assert DataValue.objects.filter(orgunit_filter(users[name], "org_unit")).count() == everyone
+        assert DataValue.objects.for_user(users[name]).count() == everyone
     assert is_admin(users["admin"]) and not is_admin(users["leader"])
     assert not can_write_org(users["leader"], county)
 

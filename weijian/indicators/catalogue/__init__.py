@@ -28,6 +28,7 @@ ELEMENT_FIELDS = (
     "min_value",
     "max_value",
     "description",
+    "part_of",
 )
 INDICATOR_FIELDS = (
     "name",
@@ -41,6 +42,7 @@ INDICATOR_FIELDS = (
     "direction",
     "definition",
     "is_key",
+    "bounded",
 )
 
 
@@ -108,6 +110,8 @@ def check_catalogue(data: dict, known_element_codes: set[str] | frozenset[str] =
             problems.append(f"{where}的汇总方式“{e.get('aggregation')}”无效（应为 sum、avg 或 last）")
         if e.get("value_type", ValueType.INTEGER) not in ValueType.values:
             problems.append(f"{where}的数值类型“{e.get('value_type')}”无效（应为 int 或 number）")
+        if not isinstance(e.get("part_of") or [], list):
+            problems.append(f"{where}的所属总数应为数据元编码的列表")
         for key in ("min_value", "max_value"):
             if e.get(key) not in (None, "") and _decimal(e.get(key)) is None:
                 problems.append(
@@ -115,6 +119,11 @@ def check_catalogue(data: dict, known_element_codes: set[str] | frozenset[str] =
                 )
 
     available = element_codes | set(known_element_codes)
+    for e in elements:
+        wholes = e.get("part_of") or []
+        for whole in wholes if isinstance(wholes, list) else []:
+            if str(whole) not in available or str(whole) == str(e.get("code")):
+                problems.append(f"数据元“{e.get('code')}”的所属总数“{whole}”不是另一个已有的数据元编码")
     indicator_codes: set[str] = set()
     owner: dict[str, str] = {}
     for n, i in enumerate(indicators, start=1):
@@ -276,6 +285,7 @@ def _element_values(raw: dict) -> dict:
         "min_value": _decimal(raw.get("min_value")),
         "max_value": _decimal(raw.get("max_value")),
         "description": str(raw.get("description") or ""),
+        "part_of": [str(c).strip() for c in raw.get("part_of") or [] if str(c).strip()],
     }
 
 
@@ -294,6 +304,7 @@ def _indicator_values(raw: dict) -> dict:
         "direction": raw.get("direction") or Indicator.Direction.HIGHER,
         "definition": str(raw.get("definition") or "").strip(),
         "is_key": bool(raw.get("is_key", False)),
+        "bounded": bool(raw.get("bounded", False)),
     }
 
 

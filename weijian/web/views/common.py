@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from weijian.accounts.scope import writable_orgunits
 from weijian.orgs.models import OrgUnit
 
 
@@ -18,7 +17,7 @@ def readable_org_or_404(user, code: str) -> OrgUnit:
 
 
 def writable_org_or_404(user, code: str) -> OrgUnit:
-    org = writable_orgunits(user).filter(code=(code or "").strip()).first()
+    org = OrgUnit.objects.writable_by(user).filter(code=(code or "").strip()).first()
     if org is None:
         raise Http404("没有这个机构，或您无权为它填报数据")
     return org

@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from weijian.accounts.scope import writable_orgunits
 from weijian.data import periods
 from weijian.data.models import DataSet, DataValue, DataValueAudit, PeriodType
 from weijian.indicators.models import DataElement
@@ -41,7 +40,7 @@ def recent_periods(ptype: str, today: date | None = None) -> list[str]:
 
 
 def _units_for(user, dataset: DataSet | None):
-    units = writable_orgunits(user).filter(active=True)
+    units = OrgUnit.objects.writable_by(user).filter(active=True)
     if dataset is not None and dataset.org_levels:
         units = units.filter(level__in=dataset.org_levels)
     if dataset is not None and dataset.inst_types:

@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from weijian.accounts.scope import can_write_org, is_admin, orgunit_filter, scope_root
-from weijian.orgs.models import OrgGroup, OrgUnit
+from weijian.accounts.scope import can_write_org, is_admin, scope_root, subtree_q
+from weijian.orgs.models import OrgGroup, OrgUnit, ancestor_paths
 
 from .common import readable_org_or_404
 
@@ -33,7 +33,7 @@ def org_tree(request: HttpRequest) -> HttpResponse:
     units = list(OrgUnit.objects.for_user(request.user).filter(active=True))
     root = scope_root(request.user)
     groups = (
-        OrgGroup.objects.annotate(in_scope=Count("members", filter=orgunit_filter(request.user, "members")))
+        OrgGroup.objects.annotate(in_scope=Count("members", filter=subtree_q(request.user, "members")))
         .filter(in_scope__gt=0)
         .order_by("code")
     )
@@ -55,9 +55,7 @@ def org_detail(request: HttpRequest, code: str) -> HttpResponse:
     children = OrgUnit.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("code")
     groups = org.groups.order_by("code")
     # The breadcrumb shows only the ancestors the user may open.
-    step = OrgUnit.steplen
-    ancestor_paths = [org.path[:i] for i in range(step, len(org.path), step)]
-    ancestors = OrgUnit.objects.for_user(request.user).filter(path__in=ancestor_paths)
+    ancestors = OrgUnit.objects.for_user(request.user).filter(path__in=ancestor_paths(org.path)[:-1])
     return render(
         request,
         "web/org_detail.html",
