@@ -5,8 +5,6 @@ files through `data.imports.import_file`, as the pages do."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate
 from django.db.models import OuterRef, Subquery
@@ -22,6 +20,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from weijian.accounts.scope import is_admin
 from weijian.data import periods
+from weijian.data.clean import NumberError, code, is_percent, parse_decimal
 from weijian.data.exports import plain
 from weijian.data.models import DataValue, DataValueAudit, ImportJob
 from weijian.indicators.models import DataElement, Indicator
@@ -187,8 +186,8 @@ def _read_rows(user, body: list) -> tuple[list, list[dict]]:
         )
 
     items = [item if isinstance(item, dict) else {} for item in body]
-    element_codes = {str(i.get("element", "")) for i in items}
-    org_codes = {str(i.get("org_unit", "")) for i in items}
+    element_codes = {code(i.get("element")) for i in items}
+    org_codes = {code(i.get("org_unit")) for i in items}
     elements = {e.code: e for e in DataElement.objects.filter(code__in=element_codes)}
     orgs = {o.code: o for o in OrgUnit.objects.writable_by(user).filter(code__in=org_codes)}
     rows = []
@@ -201,10 +200,10 @@ def _read_rows(user, body: list) -> tuple[list, list[dict]]:
             bad(n, f, "缺少此项")
         if missing:
             continue
-        element = elements.get(str(item["element"]))
+        element = elements.get(code(item["element"]))
         if element is None:
             bad(n, "element", f"数据元编码“{item['element']}”不存在")
-        org = orgs.get(str(item["org_unit"]))
+        org = orgs.get(code(item["org_unit"]))
         if org is None:
             bad(n, "org_unit", f"机构编码“{item['org_unit']}”不存在或您无权为它填报")
         try:
@@ -212,13 +211,10 @@ def _read_rows(user, body: list) -> tuple[list, list[dict]]:
         except periods.PeriodError as exc:
             bad(n, "period", str(exc))
             period_code = None
-        value = item["value"]
         try:
-            number = None if value is None or str(value).strip() == "" else Decimal(str(value).strip())
-            if number is not None and not number.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            bad(n, "value", f"“{value}”不是数字")
+            number = parse_decimal(item["value"], blank=True, percent=is_percent(element))
+        except NumberError as exc:
+            bad(n, "value", str(exc))
             continue
         if element is not None and org is not None and period_code is not None:
             rows.append((element, org, period_code, number))

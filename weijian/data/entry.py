@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -22,11 +22,10 @@ from weijian.indicators.models import DataElement
 from weijian.orgs.models import OrgUnit
 
 from . import bulk, periods
+from .clean import parse_decimal
 from .models import DataValue, DataValueAudit, ImportJob, Period
 from .validation import compiled_rules, range_problem
 
-_QUANTUM = Decimal("0.0001")
-_MAX_ABS = Decimal(10) ** 16  # DecimalField(max_digits=20, decimal_places=4)
 _BATCH = 2000
 _ID_CHUNK = 900  # ids per IN (...) list, well inside SQLite's variable limit
 
@@ -138,37 +137,10 @@ def save_values(
     return apply(checked, user, source)
 
 
-def to_decimal(raw) -> Decimal:
-    """A number as the user typed or a spreadsheet stored it; ValueError with a Chinese reason."""
-    if raw is None:
-        raise ValueError("数值为空")
-    if isinstance(raw, bool):
-        raise ValueError(f"“{raw}”不是数字")
-    if isinstance(raw, Decimal):
-        value = raw
-    elif isinstance(raw, int):
-        value = Decimal(raw)
-    elif isinstance(raw, float):
-        value = Decimal(repr(raw))
-    else:
-        text = str(raw).strip()
-        if not text:
-            raise ValueError("数值为空")
-        # Full-width digits and thousands separators are how numbers arrive from Chinese
-        # spreadsheets; a percent sign or a unit is not accepted (the element fixes the unit).
-        cleaned = text.translate(_FULLWIDTH).replace(",", "").replace(" ", "")
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation:
-            raise ValueError(f"“{text}”不是数字") from None
-    if not value.is_finite():
-        raise ValueError(f"“{raw}”不是数字")
-    if abs(value) >= _MAX_ABS:
-        raise ValueError(f"“{raw}”超出可保存的范围")
-    return value.quantize(_QUANTUM)
-
-
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
+def to_decimal(raw, *, percent: bool = False) -> Decimal:
+    """A number as the user typed or a spreadsheet stored it; ValueError with a Chinese reason.
+    One parser for every door: `clean.parse_decimal` (precision checked, nothing rounded)."""
+    return parse_decimal(raw, percent=percent)
 
 
 def check(

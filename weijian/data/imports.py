@@ -11,7 +11,6 @@ is recorded as an ImportJob, whatever its outcome.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import gc
 import io
@@ -20,13 +19,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from charset_normalizer import from_bytes
-
 from weijian.accounts.models import AuditEvent, record
 from weijian.indicators.models import DataElement
 from weijian.orgs.models import OrgUnit
 
-from . import periods
+from . import clean, periods
 from .entry import Columns, DataError, Pending, Problem, apply, check, to_decimal
 from .models import DataValueAudit, ImportJob
 
@@ -311,28 +308,10 @@ def _read(data: bytes, name: str) -> _Parsed:
 
 def decode(data: bytes, name: str) -> str:
     """Text of a file in UTF-8 (with or without BOM), UTF-16, GB18030/GBK or Big5."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise FileProblem(f"文件“{name}”的编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV") from None
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    if b"\x00" in data[:4096]:
-        raise FileProblem(f"文件“{name}”不是文本数据文件：请上传 CSV、Excel（.xlsx）或 DHIS2 JSON 文件")
-    # Not UTF-8: Chinese spreadsheets save GBK (read as its superset GB18030) or Big5.
-    best = from_bytes(data, cp_isolation=["gb18030", "big5"]).best()
-    candidates = (["big5"] if best is not None and best.encoding == "big5" else []) + ["gb18030", "big5"]
-    for encoding in candidates:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileProblem(f"文件“{name}”的编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV")
+        return clean.decode_bytes(data, name)
+    except clean.DecodeError as exc:
+        raise FileProblem(str(exc)) from None
 
 
 def _header_fields(cells: list[str]) -> dict[str, int]:

@@ -10,13 +10,16 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from .clean import period_code
 from .models import Period, PeriodType
 
+# [0-9], not \d: \d also matches full-width and other digits, which made "２０２５" a period
+# of its own; codes are brought to ASCII by clean.period_code first.
 _PATTERNS = [
-    (re.compile(r"^(\d{4})$"), PeriodType.YEAR),
-    (re.compile(r"^(\d{4})S([12])$"), PeriodType.HALF),
-    (re.compile(r"^(\d{4})Q([1-4])$"), PeriodType.QUARTER),
-    (re.compile(r"^(\d{4})(0[1-9]|1[0-2])$"), PeriodType.MONTH),
+    (re.compile(r"^([0-9]{4})$"), PeriodType.YEAR),
+    (re.compile(r"^([0-9]{4})S([12])$"), PeriodType.HALF),
+    (re.compile(r"^([0-9]{4})Q([1-4])$"), PeriodType.QUARTER),
+    (re.compile(r"^([0-9]{4})(0[1-9]|1[0-2])$"), PeriodType.MONTH),
 ]
 _MONTHS_PER = {PeriodType.YEAR: 12, PeriodType.HALF: 6, PeriodType.QUARTER: 3, PeriodType.MONTH: 1}
 _ORDER = [PeriodType.MONTH, PeriodType.QUARTER, PeriodType.HALF, PeriodType.YEAR]
@@ -32,15 +35,38 @@ class ParsedPeriod:
     type: str
     start: date
     end: date
+    partial: bool = False  # the first months of a period only (see `through`)
 
     @property
     def year(self) -> int:
         return self.start.year
 
 
+def through(code: str, month_end: date) -> ParsedPeriod:
+    """The months of period `code` up to the end of `month_end`'s month: the part of a year or
+    quarter in progress that 同比 compares (2026 through October → 2026-01-01 … 2026-10-31).
+    The whole period when `month_end` reaches its end."""
+    p = parse(code)
+    end = date(month_end.year, month_end.month, calendar.monthrange(month_end.year, month_end.month)[1])
+    if end >= p.end:
+        return p
+    if end < p.start:
+        raise PeriodError(f"{end:%Y年%m月}不在{label(code)}之内")
+    return ParsedPeriod(f"{p.code}至{end.month:02d}", p.type, p.start, end, partial=True)
+
+
+def year_before(p: ParsedPeriod) -> ParsedPeriod:
+    """The same months a year earlier: the base of 同比, for a whole or a partial period."""
+    if not p.partial:
+        return parse(same_period_last_year(p.code))
+    whole = parse(same_period_last_year(p.code.split("至")[0]))
+    end = date(p.end.year - 1, p.end.month, calendar.monthrange(p.end.year - 1, p.end.month)[1])
+    return ParsedPeriod(f"{whole.code}至{end.month:02d}", whole.type, whole.start, end, partial=True)
+
+
 def parse(code: str) -> ParsedPeriod:
     """Read a period code; raises PeriodError with a Chinese message when it is not one."""
-    text = (code or "").strip().upper()
+    text = period_code(code)
     for pattern, ptype in _PATTERNS:
         m = pattern.match(text)
         if not m:

@@ -129,7 +129,7 @@ def test_partial_import_applies_valid_rows_and_returns_every_rejected_row(city, 
         (5, "数值"),
         (6, "数值"),
     ]
-    assert "HTN_CTRL = 11" in result.errors[2].reason  # the rule names both sides
+    assert "“管理人群血压控制人数” = 11" in result.errors[2].reason  # the rule names both sides
     assert stored("OPD", "C01A01", "202401") == 5 and stored("HTN_MGD", "C01A01", "202401") == 8
     assert DataValue.objects.count() == 2
     job = ImportJob.objects.get()

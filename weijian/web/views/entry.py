@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -65,18 +65,11 @@ def _plain(value: Decimal | None) -> str:
 
 
 def parse_number(text: str) -> Decimal | None:
-    """A number as typed: blank → None (clears the value); "1,234" and full-width digits accepted."""
-    cleaned = (text or "").strip().translate(str.maketrans("０１２３４５６７８９．－，", "0123456789.-,"))
-    cleaned = cleaned.replace(",", "").replace(" ", "")
-    if not cleaned:
-        return None
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(f"“{text.strip()}”不是数字") from None
-    if not value.is_finite():
-        raise ValueError(f"“{text.strip()}”不是数字")
-    return value
+    """A number as typed: blank → None (clears the value). The one parser of every door
+    (`data.clean.parse_decimal`): full-width digits, "1,234", precision checked."""
+    from weijian.data.clean import parse_decimal
+
+    return parse_decimal(text, blank=True)
 
 
 def _selection(request: HttpRequest, params) -> dict:
