@@ -57,11 +57,14 @@ INSTALLED_APPS = [
     "treebeard",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "weijian.accounts",
     "weijian.orgs",
     "weijian.indicators",
     "weijian.data",
     "weijian.plans",
+    "weijian.reports",
     "weijian.assessment",
     "weijian.web",
     "weijian.api",
@@ -195,6 +198,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Background jobs (large imports) through django-tasks. Default: the database backend, whose
+# worker (`weijian db_worker`) `make run` starts beside the server; no other service needed.
+# TASKS_BACKEND may name another backend (e.g. the immediate one, or a Redis/RQ one in production).
+TASKS = {
+    "default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")},
+}
+# Uploads larger than this (bytes) are imported by the worker, with a progress bar; smaller
+# ones are imported during the request.
+IMPORT_BACKGROUND_BYTES = int(os.environ.get("IMPORT_BACKGROUND_BYTES", 2_000_000))
 
 LOGGING = {
     "version": 1,

@@ -47,6 +47,8 @@ def exception_handler(exc, context):
         body = {"detail": str(exc.detail)}
         if exc.errors:
             body["errors"] = exc.errors
+        if getattr(exc, "error_counts", None):
+            body["error_counts"] = exc.error_counts
         return Response(body, status=exc.status_code)
     if isinstance(exc, ProtectedError | RestrictedError):
         return Response(

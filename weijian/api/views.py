@@ -23,6 +23,7 @@ from weijian.data import periods
 from weijian.data.clean import NumberError, code, is_percent, parse_decimal
 from weijian.data.exports import plain
 from weijian.data.models import DataValue, DataValueAudit, ImportJob
+from weijian.data.problems import ProblemLog
 from weijian.indicators.models import DataElement, Indicator
 from weijian.orgs.models import OrgUnit
 from weijian.web import dashboard
@@ -161,18 +162,30 @@ class DataValueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             )
         rows, problems = _read_rows(request.user, body)
         if problems:
-            raise ApiError(f"{len(problems)} 处错误，未保存任何数据：" + problems[0]["reason"], problems)
+            raise _refused(problems)
         from weijian.data.entry import DataError, save_values
 
         try:
             save_values(request.user, rows, source=DataValueAudit.Source.API)
         except DataError as exc:
-            errors = [
+            raise _refused(
                 {"row": p.row, "field": _FIELD_OF_COLUMN.get(p.column, p.column), "reason": str(p)}
                 for p in exc.problems
-            ]
-            raise ApiError(f"{len(errors)} 处错误，未保存任何数据：" + errors[0]["reason"], errors) from None
+            ) from None
         return Response({"detail": f"已保存 {len(rows)} 条数据", "saved": len(rows)})
+
+
+def _refused(errors) -> ApiError:
+    """The 400 for refused rows, of bounded size: the first errors in full, then a count per
+    reason (`error_counts`) for all of them."""
+    log = ProblemLog()
+    log.extend(errors)
+    detail = f"{log.total} 处错误，未保存任何数据：" + log.shown[0]["reason"]
+    if log.hidden:
+        detail += "。" + log.more_text()
+    exc = ApiError(detail, log.shown)
+    exc.error_counts = log.summary()
+    return exc
 
 
 def _read_rows(user, body: list) -> tuple[list, list[dict]]:

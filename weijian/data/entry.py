@@ -24,6 +24,7 @@ from weijian.orgs.models import OrgUnit
 from . import bulk, periods
 from .clean import parse_decimal
 from .models import DataValue, DataValueAudit, ImportJob, Period
+from .problems import bounded_rows
 from .validation import compiled_rules, range_problem
 
 _BATCH = 2000
@@ -205,13 +206,13 @@ def check(
             first_row[key] = p
     for key, later in duplicated.items():
         rows = [first_row[key], *later]
-        numbers = "、".join(str(p.row) for p in rows)
+        # One bounded text per key: naming every other row in every row's message made 20 000
+        # duplicates a 400-million-number answer.
+        where = bounded_rows([p.row for p in rows], row_word)
+        first = rows[0]
+        reason = f"“{first.element.code}”“{first.org_unit.code}”“{first.period_code}”在{where}重复出现"
         for p in rows:
-            refuse(
-                p,
-                columns.element,
-                f"“{p.element.code}”“{p.org_unit.code}”“{p.period_code}”在第{numbers}{row_word}重复出现",
-            )
+            refuse(p, columns.element, reason)
 
     good = [p for p in pending if p.row not in bad_rows]
     period_rows = {pr.code: pr for pr in Period.objects.filter(code__in={p.period_code for p in good})}

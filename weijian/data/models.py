@@ -162,27 +162,67 @@ class ValidationRule(models.Model):
 
 
 class ImportJob(models.Model):
-    """The record of one import: what came in, by whom, what was applied and rejected."""
+    """The record of one import: what came in, by whom, how far it got, what was applied and
+    rejected. The status is always true: "applied"/"partial" is written in the same transaction
+    as the values; a job that was running when its process died is found by `interrupted()`
+    (its heartbeat stopped) and marked so, never left claiming success."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导入中")
         APPLIED = "applied", _("已导入")
         PARTIAL = "partial", _("部分导入")
         REJECTED = "rejected", _("未导入")
+        FAILED = "failed", _("导入失败")
+        INTERRUPTED = "interrupted", _("已中断")
+
+    FINISHED = {Status.APPLIED, Status.PARTIAL, Status.REJECTED, Status.FAILED, Status.INTERRUPTED}
+    # A running job's worker writes its heartbeat at least this often (seconds).
+    HEARTBEAT = 15
 
     file_name = models.CharField("文件", max_length=255)
     file_format = models.CharField("格式", max_length=20)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     at = models.DateTimeField("时间", auto_now_add=True)
-    status = models.CharField("结果", max_length=10, choices=Status.choices)
-    rows_total = models.PositiveIntegerField("行数", default=0)
-    rows_applied = models.PositiveIntegerField("导入行数", default=0)
-    rows_rejected = models.PositiveIntegerField("错误行数", default=0)
-    errors = models.JSONField("错误", default=list, blank=True)
+    status = models.CharField("结果", max_length=12, choices=Status.choices)
+    partial = models.BooleanField("只导入正确的行", default=False)
+    system = models.BooleanField("不限填报范围", default=False)
+    upload = models.CharField("上传文件", max_length=500, blank=True)  # path under VAR_DIR/imports
+    stage = models.CharField("阶段", max_length=40, blank=True)
+    rows_total = models.PositiveBigIntegerField("行数", default=0)
+    rows_read = models.PositiveBigIntegerField("已读行数", default=0)
+    rows_checked = models.PositiveBigIntegerField("已校验行数", default=0)
+    rows_applied = models.PositiveBigIntegerField("导入行数", default=0)
+    rows_rejected = models.PositiveBigIntegerField("错误行数", default=0)
+    bytes_total = models.PositiveBigIntegerField("文件大小", default=0)
+    bytes_read = models.PositiveBigIntegerField("已读字节", default=0)
+    errors = models.JSONField("错误", default=list, blank=True)  # the first errors in full
+    error_counts = models.JSONField("错误统计", default=dict, blank=True)  # reason → rows
+    changes = models.JSONField("改动", default=dict, blank=True)
+    message = models.CharField("说明", max_length=500, blank=True)
+    heartbeat = models.DateTimeField("心跳", null=True, blank=True)
+    worker = models.CharField("进程", max_length=100, blank=True)  # host:pid of the importing process
+    finished = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "导入记录"
         verbose_name_plural = "导入记录"
         ordering = ["-at"]
+        indexes = [models.Index(fields=["status", "heartbeat"])]
 
     def __str__(self) -> str:
         return f"{self.file_name}（{self.get_status_display()}）"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def progress(self) -> int:
+        """Percent done, for the progress bar: reading is the first half, checking and
+        writing the second."""
+        if self.is_finished:
+            return 100
+        read = self.bytes_read / self.bytes_total if self.bytes_total else 0
+        checked = self.rows_checked / self.rows_total if self.rows_total else 0
+        return min(99, int(50 * read + 45 * checked + (5 if self.stage == "writing" else 0)))
