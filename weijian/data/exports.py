@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from weijian.orgs.models import OrgUnit
+from weijian.sheets import csv_row, protect_workbook
 
 from . import periods
 from .imports import TEMPLATE_CODES_LABEL, TEMPLATE_ORG_LABEL, TEMPLATE_PERIOD_LABEL
@@ -68,7 +69,7 @@ def export_csv(queryset: QuerySet) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for el_code, el_name, ou_code, ou_name, pe, value, comment, _user, _updated in _rows(queryset):
-        writer.writerow([el_code, el_name, ou_code, ou_name, pe, plain(value), comment])
+        writer.writerow(csv_row([el_code, el_name, ou_code, ou_name, pe, plain(value), comment]))
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 
@@ -93,18 +94,20 @@ def export_dhis2_csv(queryset: QuerySet) -> bytes:
     writer.writerow(DHIS2_CSV_HEADER)
     for el_code, _n, ou_code, _o, pe, value, comment, user, updated in _rows(queryset):
         writer.writerow(
-            [
-                el_code,
-                pe,
-                ou_code,
-                "",
-                "",
-                plain(value),
-                user or "",
-                updated.isoformat(timespec="seconds") if updated else "",
-                comment,
-                "false",
-            ]
+            csv_row(
+                [
+                    el_code,
+                    pe,
+                    ou_code,
+                    "",
+                    "",
+                    plain(value),
+                    user or "",
+                    updated.isoformat(timespec="seconds") if updated else "",
+                    comment,
+                    "false",
+                ]
+            )
         )
     return out.getvalue().encode("utf-8")
 
@@ -170,6 +173,7 @@ def excel_template(dataset: DataSet, org_units: Iterable[OrgUnit], period_code: 
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 28
     ws.freeze_panes = "C5"
+    protect_workbook(wb)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -25,6 +25,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 
+from weijian import sheets
+
 from .models import Grade, InstitutionType, Level, OrgUnit, Ownership
 
 COLUMNS = ["编码", "名称", "上级编码", "层级", "机构类型", "等级", "所有制", "床位"]
@@ -181,7 +183,7 @@ def export_orgs(fmt: str = "xlsx", queryset=None) -> bytes:
         )
     if fmt == "csv":
         out = io.StringIO()
-        csv.writer(out, lineterminator="\r\n").writerows(table)
+        csv.writer(out, lineterminator="\r\n").writerows(sheets.csv_row(r) for r in table)
         # The BOM lets Excel open the UTF-8 file without garbling the Chinese.
         return out.getvalue().encode("utf-8-sig")
     if fmt != "xlsx":
@@ -199,6 +201,7 @@ def export_orgs(fmt: str = "xlsx", queryset=None) -> bytes:
     for letter, width in zip("ABCDEFGH", (14, 30, 14, 12, 16, 8, 8, 8), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
+    sheets.protect_workbook(wb)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -13,6 +13,8 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from weijian.sheets import protect_workbook
+
 from .models import Plan
 from .tracking import TaskProgress
 
@@ -113,6 +115,7 @@ def plan_xlsx(plan: Plan, items: list[TaskProgress]) -> bytes:
             ts.cell(ts.max_row, 6).number_format = "yyyy-mm-dd"
     for col, width in zip("ABCDEFGHIJ", [10, 36, 14, 16, 14, 12, 12, 10, 10, 40], strict=True):
         ts.column_dimensions[col].width = width
+    protect_workbook(wb)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -17,6 +17,7 @@ from weijian.data.models import DataValue, PeriodType
 from weijian.indicators.expressions import parse as parse_expression
 from weijian.indicators.models import DataElement, Indicator
 from weijian.orgs.models import Level, OrgUnit
+from weijian.sheets import protect_workbook
 
 Target = Indicator | DataElement
 
@@ -291,6 +292,7 @@ def analysis_workbook(a: Analysis) -> bytes:
         )
     for col, width in zip("ABCDEFG", (28, 14, 14, 14, 14, 18, 8), strict=True):
         ws.column_dimensions[col].width = width
+    protect_workbook(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
