@@ -48,6 +48,43 @@ _MIN_DUP = 8  # Chinese characters; shorter repeats are ordinary phrases
 _MAX_RUN = 40  # clauses
 
 
+_PAGE_NUMBER_LINE = re.compile(
+    r"^[\s\-—－–]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*/\s*\d{1,4}\s*页?)?[\s\-—－–]*$"
+)
+
+
+def formulaic_lines(text: str) -> list[tuple[int, int]]:
+    """Lines repeated on purpose: a responsibility note on its own line (each task's
+    “主要协作单位：…”), and a page title or header printed again on each page (a short line
+    that comes back three times, or twice beside page numbers)."""
+    from .structure import _LINE_NOTE
+
+    spans = [(m.start(), m.end()) for m in _LINE_NOTE.finditer(text)]
+    lines: list[tuple[int, int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        lines.append((pos, pos + len(line), line.strip()))
+        pos += len(line) + 1
+    seen: dict[str, list[int]] = defaultdict(list)
+    for i, (_, _, line) in enumerate(lines):
+        if 4 <= len(line) <= 60 and "。" not in line:
+            seen[line].append(i)
+
+    def by_page_number(i: int) -> bool:
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(lines) and not lines[j][2]:
+                j += step
+            if 0 <= j < len(lines) and _PAGE_NUMBER_LINE.match(lines[j][2]):
+                return True
+        return False
+
+    for idx in seen.values():
+        if len(idx) >= 3 or (len(idx) == 2 and all(by_page_number(i) for i in idx)):
+            spans += [(lines[i][0], lines[i][1]) for i in idx]
+    return sorted(spans)
+
+
 def find_duplicates(
     text: str,
     clauses: list[tuple[int, int, str]],
@@ -62,6 +99,14 @@ def find_duplicates(
     where: dict[str, list[int]] = defaultdict(list)
     heads = sorted(headings)
     head_starts = [a for a, _ in heads]
+    fixed = formulaic_lines(text)
+    fixed_starts = [a for a, _ in fixed]
+
+    def in_fixed(pos: int) -> bool:
+        f = bisect_right(fixed_starts, pos) - 1
+        return f >= 0 and pos < fixed[f][1]
+
+    clauses = [c for c in clauses if not in_fixed(c[0])]
     for i, (s, _, key) in enumerate(clauses):
         h = bisect_right(head_starts, s) - 1
         if h >= 0 and s < heads[h][1]:
@@ -117,6 +162,8 @@ def find_duplicates(
             out.append(Defect("duplicate_sentence", text[s:e], "同一内容在相邻处重复书写", s, e))
     # A heading or sentence typed twice in a row with nothing between ("标题标题").
     for m in re.finditer(r"[^。！？\n]{16,}", text):
+        if in_fixed(m.start()):
+            continue
         seg = m.group()
         lead = seg.lstrip()
         off = m.start() + len(seg) - len(lead)

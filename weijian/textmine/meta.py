@@ -30,8 +30,10 @@ _LEVELS = {
     "省": ("全省", "我省", "本省"),
 }
 _ISSUER = re.compile(
-    r"(?:(?<![\u4e00-\u9fff])|(?<=年)|(?<=年度))(?![年度])([\u4e00-\u9fff]{2,4}?[省市区县旗])"
-    r"(?:卫生健康委员会|卫生和计划生育委员会|卫生计生委员会|卫生计生委|卫健委|卫生健康局|卫生计生局|卫生局|卫计局"
+    r"(?:(?<![\u4e00-\u9fff])|(?<=年)|(?<=年度))(?![年度])"
+    # A district or county may be written with its city first (营口市鲅鱼圈区, 抚州市临川区).
+    r"((?:[\u4e00-\u9fff]{2,3}?[省市])?)([\u4e00-\u9fff]{2,4}?[省市区县旗])"
+    r"(?:卫生健康委员会|卫生健康委|卫生和计划生育委员会|卫生计生委员会|卫生计生委|卫健委|卫生健康局|卫生计生局|卫生局|卫计局"
     r"|卫生计生系统|卫生健康系统|卫健系统|卫生系统|人民政府|政府办公室"
     r"|卫生健康工作|卫生计生工作|卫生工作|卫健工作)"
 )
@@ -82,12 +84,15 @@ def detect_region(text: str) -> str | None:
     """The issuing body's area as written ("泉州市", "宜秀区"), or None when not stated."""
     level = _self_level(text)
     # The issuing body is named at the top (title, masthead or first sentence).
+    first_line = len(text) - len(text.lstrip())
+    first_line = text.find("\n", first_line)
     for m in _ISSUER.finditer(text, 0, 400):
-        name = m.group(1)
-        if _NOT_IN_NAMES.intersection(name[:-1]):
+        parent, name = m.group(1), m.group(2)
+        if _NOT_IN_NAMES.intersection(name[:-1]) or _NOT_IN_NAMES.intersection(parent[:-1]):
             continue
-        if level is None or name.endswith(level):
-            return name
+        # The masthead (the first line) names the issuer whatever level the text speaks at.
+        if level is None or name.endswith(level) or first_line < 0 or m.start() < first_line:
+            return parent + name
     if level is None or level == "省":
         return None
     # No issuing body: the place the text keeps naming at its own level ("泉州市" in a text

@@ -48,6 +48,7 @@ class Task:
     departments: list[str] = field(default_factory=list)
     lead_departments: list[str] = field(default_factory=list)
     partners: list[str] = field(default_factory=list)  # 配合/协作单位, kept apart
+    deadline: str | None = None  # 完成时限 as written (“6月底前”, “长期坚持”), when the document gives one
     start: int = 0
     end: int = 0
 

@@ -35,7 +35,7 @@ class Document:
     text: str
     raw: str
     name: str | None = None
-    format: str = "txt"  # txt | docx | pdf
+    format: str = "txt"  # txt | docx | xlsx | csv | pdf
     encoding: str | None = None
     # Copy/replace segments: (text_start, raw_start, text_len, raw_len), sorted by text_start.
     segments: list[tuple[int, int, int, int]] = field(default_factory=list, repr=False)
@@ -83,8 +83,9 @@ _FULLWIDTH_RX = re.compile("[" + "".join(map(chr, _FULLWIDTH)) + "]")
 _FULLWIDTH_CHARS = {chr(k): chr(v) for k, v in _FULLWIDTH.items()}
 
 _CJK = "\u4e00-\u9fff"
-# Spaces a PDF or a careless typist put inside a figure: "4.5 %", "2018 年", "12 .5".
-_STRAY_SPACE = re.compile(rf"(?<=\d)[ \t]+(?=[%‰{_CJK}]|\.\d)")
+# Spaces a PDF or a careless typist put inside a figure: "4.5 %", "2018 年", "12 .5" (not tabs:
+# a tab separates table cells).
+_STRAY_SPACE = re.compile(rf"(?<=\d)[ ]+(?=[%‰{_CJK}]|\.\d)")
 _CRLF = re.compile(r"\r\n?")
 # A page number printed as "N、" at the start of a line, which PDF-to-text puts in the flow.
 _PAGE_MARK = re.compile(r"(?:^|\n)[ \t]*(\d{1,3})、")
@@ -266,10 +267,84 @@ def _check_is_text(text: str, name: str) -> None:
         raise ReadError(f"文件“{name}”是空的，没有可读取的文字。")
     controls = sum(1 for c in text[:20000] if ord(c) < 32 and c not in "\n\r\t\f")
     if "\x00" in text[:20000] or controls > max(5, len(text[:20000]) // 100):
-        raise ReadError(f"文件“{name}”不是文本文件，无法读取；请上传 .txt、.docx 或 .pdf 文件。")
+        raise ReadError(f"文件“{name}”不是文本文件，无法读取；请上传 .docx、.xlsx、.csv、.pdf 或 .txt 文件。")
 
 
 # --------------------------------------------------------------------------- formats
+
+# Table rows reach the text as one line each, cells joined by a tab, every cell in its column
+# (a merged or empty cell is an empty string). structure.find_tasks reads such lines as tables,
+# and also `a | b | c` rows that a text file carries.
+TABLE_SEP = "\t"
+# Spreadsheets and PDF tables larger than this are cut (the rest is not read): a plan's task
+# table has hundreds of rows, not hundreds of thousands.
+MAX_TABLE_ROWS = 20000
+
+
+def _cell_text(value) -> str:
+    """A spreadsheet cell as the commission wrote it: whole numbers without “.0”, dates as
+    2024-10-31, line breaks inside a cell folded to spaces."""
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if not (value.hour or value.minute) else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return " ".join(str(value).replace("\t", " ").split())
+
+
+def _read_xlsx(data: bytes, name: str) -> str:
+    """Every sheet's rows as table lines; a merged range gives its text in its top-left cell only."""
+    try:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken package
+        raise ReadError(f"文件“{name}”不是有效的 Excel 表格（.xlsx），可能已损坏，无法打开。") from exc
+    lines: list[str] = []
+    try:
+        for ws in wb.worksheets:
+            rows = 0
+            for row in ws.iter_rows(values_only=True):
+                rows += 1
+                if rows > MAX_TABLE_ROWS:
+                    break
+                cells = [_cell_text(v) for v in row]
+                while cells and not cells[-1]:
+                    cells.pop()
+                if any(cells):
+                    lines.append(TABLE_SEP.join(cells))
+            lines.append("")
+    except Exception as exc:
+        raise ReadError(f"Excel 表格“{name}”内容结构异常，无法读取。") from exc
+    return "\n".join(lines).strip("\n")
+
+
+def _read_csv(data: bytes, name: str) -> tuple[str, str]:
+    """A CSV in any Chinese encoding, its rows as table lines."""
+    import csv
+
+    text, encoding = decode_text(data, name)
+    sample = text[:5000]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;，")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    lines = []
+    for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter)):
+        if i >= MAX_TABLE_ROWS:
+            break
+        cells = [" ".join(c.replace("\t", " ").split()) for c in row]
+        if any(cells):
+            lines.append(TABLE_SEP.join(cells))
+    return "\n".join(lines), encoding
 
 
 def _read_docx(data: bytes, name: str) -> str:
@@ -284,14 +359,24 @@ def _read_docx(data: bytes, name: str) -> str:
     lines: list[str] = []
 
     def table_lines(table: Table) -> None:
+        # Cells keep their columns. A merged cell is the same <w:tc> in every grid position it
+        # covers (python-docx hands out the top cell for a vertical merge): its text is written
+        # once, where it starts, and the other positions stay empty, which is how a 台账 reads
+        # (an empty task cell under a task continues it).
+        seen: list = []  # the <w:tc> elements met, kept alive so identity stays meaningful
+        seen_ids: set[int] = set()
         for row in table.rows:
             cells: list[str] = []
             for cell in row.cells:
-                t = " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
-                if not cells or cells[-1] != t:  # merged cells repeat their text
-                    cells.append(t)
+                tc = cell._tc
+                if id(tc) in seen_ids:
+                    cells.append("")
+                    continue
+                seen.append(tc)
+                seen_ids.add(id(tc))
+                cells.append(" ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
             if any(cells):
-                lines.append("\t".join(cells))
+                lines.append(TABLE_SEP.join(cells))
 
     try:
         body = d.element.body
@@ -323,6 +408,32 @@ def _encrypted(exc: BaseException, data: bytes) -> bool:
     )
 
 
+def _pdf_page_text(page) -> str:
+    """The page's text, its ruled tables as table lines in their place (by vertical position)."""
+    tables = page.find_tables()
+    if not tables:
+        return page.extract_text() or ""
+    boxes = [t.bbox for t in tables]
+
+    def outside(obj) -> bool:
+        x = (obj.get("x0", 0) + obj.get("x1", 0)) / 2
+        y = (obj.get("top", 0) + obj.get("bottom", 0)) / 2
+        return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+    blocks: list[tuple[float, str]] = []
+    for line in page.filter(outside).extract_text_lines():
+        blocks.append((line["top"], line["text"]))
+    for table in tables:
+        rows = []
+        for row in table.extract():
+            cells = [" ".join((c or "").split()) for c in row]
+            if any(cells):
+                rows.append(TABLE_SEP.join(cells))
+        blocks.append((table.bbox[1], "\n".join(rows)))
+    blocks.sort(key=lambda b: b[0])
+    return "\n".join(text for _, text in blocks if text)
+
+
 def _read_pdf(data: bytes, name: str) -> str:
     import logging
 
@@ -342,7 +453,7 @@ def _read_pdf(data: bytes, name: str) -> str:
         with pdf:
             for page in pdf.pages:
                 images += len(page.images)
-                t = page.extract_text() or ""
+                t = _pdf_page_text(page)
                 # The printed page number sits alone on the last line of a page.
                 pages.append(_LONE_PAGE_NUMBER.sub("", "\n" + t.rstrip())[1:])
     except Exception as exc:
@@ -362,10 +473,9 @@ def _read_pdf(data: bytes, name: str) -> str:
 _UNSUPPORTED = {
     ".doc": "旧版 Word 文档（.doc）暂不支持，请在 Word 中另存为 .docx 后再上传。",
     ".wps": "WPS 文档暂不支持，请另存为 .docx 后再上传。",
-    ".xls": "Excel 表格不是文稿，请通过数据导入功能上传。",
-    ".xlsx": "Excel 表格不是文稿，请通过数据导入功能上传。",
-    ".pptx": "演示文稿暂不支持，请上传 .txt、.docx 或 .pdf 文件。",
-    ".ppt": "演示文稿暂不支持，请上传 .txt、.docx 或 .pdf 文件。",
+    ".xls": "旧版 Excel 表格（.xls）暂不支持，请在 Excel 中另存为 .xlsx 后再上传。",
+    ".pptx": "演示文稿暂不支持，请上传 .docx、.xlsx、.csv、.pdf 或 .txt 文件。",
+    ".ppt": "演示文稿暂不支持，请上传 .docx、.xlsx、.csv、.pdf 或 .txt 文件。",
     ".png": "图片无法读取文字，请上传 .txt、.docx 或带文字层的 .pdf 文件。",
     ".jpg": "图片无法读取文字，请上传 .txt、.docx 或带文字层的 .pdf 文件。",
     ".jpeg": "图片无法读取文字，请上传 .txt、.docx 或带文字层的 .pdf 文件。",
@@ -405,12 +515,16 @@ def read(source: str | Path | bytes, *, name: str | None = None) -> Document:
             members = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
         except (zipfile.BadZipFile, OSError) as exc:
             raise ReadError(f"文件“{name}”已损坏，无法打开。") from exc
-        if "word/document.xml" not in members:
+        if "xl/workbook.xml" in members:
+            # .xlsx, and the .xls files that are really .xlsx (saved with the old extension).
+            fmt, raw = "xlsx", _read_xlsx(data, name)
+        elif "word/document.xml" not in members:
             raise ReadError(
                 f"文件“{name}”："
-                + _UNSUPPORTED.get(suffix, "不支持的文件类型，请上传 .txt、.docx 或 .pdf 文件。")
+                + _UNSUPPORTED.get(suffix, "不支持的文件类型，请上传 .docx、.xlsx、.csv、.pdf 或 .txt 文件。")
             )
-        fmt, raw = "docx", _read_docx(data, name)
+        else:
+            fmt, raw = "docx", _read_docx(data, name)
     elif data.startswith(b"\xd0\xcf\x11\xe0"):
         # An OLE container: an old .doc/.xls, or a password-protected .docx.
         if suffix == ".docx":
@@ -420,10 +534,15 @@ def read(source: str | Path | bytes, *, name: str | None = None) -> Document:
         raise ReadError(
             f"文件“{name}”扩展名为 {suffix}，但内容不是有效的 {suffix[1:].upper()} 文件，可能已损坏。"
         )
+    elif suffix == ".csv":
+        raw, encoding = _read_csv(data, name)
+        fmt = "csv"
     elif suffix in _UNSUPPORTED:
         raise ReadError(f"文件“{name}”：" + _UNSUPPORTED[suffix])
     elif data[:8] in (b"\x89PNG\r\n\x1a\n",) or data[:3] == b"\xff\xd8\xff" or data[:4] in (b"GIF8", b"Rar!"):
-        raise ReadError(f"文件“{name}”是图片或压缩包，无法读取文字；请上传 .txt、.docx 或 .pdf 文件。")
+        raise ReadError(
+            f"文件“{name}”是图片或压缩包，无法读取文字；请上传 .docx、.xlsx、.csv、.pdf 或 .txt 文件。"
+        )
     else:
         raw, encoding = decode_text(data, name)
         fmt = "txt"

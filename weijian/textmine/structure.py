@@ -182,21 +182,44 @@ _ROLE_KEYS = {
         "参与单位",
     ),
 }
+_DEADLINE_KEYS = ("完成时限", "完成时间", "完成期限", "时间节点", "时限要求", "时间要求", "时限")
 _KEY_ROLE = {k: role for role, keys in _ROLE_KEYS.items() for k in keys}
+_KEY_ROLE.update(dict.fromkeys(_DEADLINE_KEYS, "deadline"))
 _KEYS_RE = "|".join(sorted(_KEY_ROLE, key=len, reverse=True))
-_FIELD = re.compile(rf"({_KEYS_RE})[:：]")
+# “主要协作单位：”, “其他责任单位：”: a qualifier before the key belongs to the key.
+_FIELD = re.compile(rf"(?:主要|其他|具体|相关)?({_KEYS_RE})[:：]")
 _NOTE = re.compile(rf"[（(]\s*(?:{_KEYS_RE})[:：][^（）()\n]*(?:[（(][^（）()\n]*[）)][^（）()\n]*)*[）)]")
 _NAME_SPLIT = re.compile(r"[、，,；;/\s]+")
+# A note on a line of its own: “牵头责任单位：县卫健委、县民政局”, “主要协作单位：…”, “完成时限：6月底”.
+_LINE_NOTE = re.compile(
+    rf"^[ \t\u3000]*(?:主要|其他|具体|相关)?(?:{_KEYS_RE})[:：][ \t\u3000]*[^\s][^\n]*$", re.M
+)
+# A key alone on its line (“责任单位”, “责任单位：”), the names on the line below.
+_KEY_LINE = re.compile(
+    rf"^[ \t\u3000]*[【\[]?(?:主要|其他|具体|相关)?({_KEYS_RE})[】\]]?[:：]?[ \t\u3000]*$", re.M
+)
+_NAMES_LINE = re.compile(r"^[ \t\u3000]*([^\n。！？!?]{2,80})[。.]?[ \t\u3000]*$", re.M)
 
 
 def parse_owners(note: str) -> dict[str, list[str]]:
-    """Split a responsibility note into leaders, departments, lead departments and partners."""
-    out: dict[str, list[str]] = {"leaders": [], "departments": [], "lead_departments": [], "partners": []}
+    """Split a responsibility note into leaders, departments, lead departments and partners
+    (and the deadline it states, under "deadline", as written)."""
+    out: dict[str, list[str]] = {
+        "leaders": [],
+        "departments": [],
+        "lead_departments": [],
+        "partners": [],
+    }
     body = note.strip("（）() \t")
     fields = list(_FIELD.finditer(body))
     for i, f in enumerate(fields):
         value = body[f.end() : fields[i + 1].start() if i + 1 < len(fields) else len(body)]
         role = _KEY_ROLE[f.group(1)]
+        if role == "deadline":
+            value = value.strip(" \t\u3000，,；;。.")
+            if value:
+                out.setdefault("deadline", []).append(value)
+            continue
         for name in _NAME_SPLIT.split(value):
             name = name.strip("。.：:“”\"' ")
             if name and name not in out[role]:
@@ -210,43 +233,138 @@ def _first_sentence(text: str, start: int, end: int) -> str:
     return (seg[: m.start()] if m else seg).strip(" \t\u3000\n")
 
 
+@dataclass
+class _Note:
+    start: int
+    end: int
+    owners: dict[str, list[str]]
+    own_line: bool  # on lines of its own, after the item (not in brackets at its end)
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _line_notes(text: str, skip: list[tuple[int, int]]) -> list[_Note]:
+    """Notes written on lines of their own; consecutive note lines make one note."""
+    found: list[tuple[int, int, str]] = []
+    for m in _LINE_NOTE.finditer(text):
+        found.append((m.start(), m.end(), m.group()))
+    for m in _KEY_LINE.finditer(text):
+        nxt = _NAMES_LINE.match(text, m.end() + 1) if m.end() < len(text) else None
+        if nxt is None or _FIELD.search(nxt.group()) or _LINE_NOTE.match(nxt.group()):
+            continue
+        names = [n for n in _NAME_SPLIT.split(nxt.group(1)) if n]
+        if not names or any(len(n) > 20 for n in names):
+            continue
+        found.append((m.start(), nxt.end(), m.group(1) + "：" + nxt.group(1)))
+    found.sort()
+    groups: list[list] = []  # [start, end, [bodies]]
+    for start, end, body in found:
+        if _inside(start, skip) or (groups and start < groups[-1][1]):
+            continue
+        if groups and text[groups[-1][1] : start].strip() == "":
+            groups[-1][1] = end
+            groups[-1][2].append(body)
+        else:
+            groups.append([start, end, [body]])
+    return [_Note(a, b, parse_owners("\n".join(bodies)), True) for a, b, bodies in groups]
+
+
+def _has_owner(owners: dict[str, list[str]]) -> bool:
+    return bool(owners["leaders"] or owners["departments"] or owners["lead_departments"])
+
+
 def find_tasks(text: str, sections: list[Section]) -> list[Task]:
-    """Work items carrying a responsibility note, numbered by the innermost enclosing section."""
-    tasks: list[Task] = []
+    """Work items: rows of task tables, and blocks carrying a responsibility note (in brackets
+    at their end, or on lines of their own after them), numbered by the innermost section."""
+    from .tables import table_tasks
+
+    table, table_spans = table_tasks(text)
+    notes = [
+        _Note(m.start(), m.end(), parse_owners(m.group()), False)
+        for m in _NOTE.finditer(text)
+        if not _inside(m.start(), table_spans)
+    ]
+    notes += _line_notes(text, table_spans)
+    notes = [n for n in notes if _has_owner(n.owners)]
+    notes.sort(key=lambda n: n.start)
+    notes = [n for i, n in enumerate(notes) if i == 0 or n.start >= notes[i - 1].end]
+
+    tasks: list[Task] = list(table)
     starts = [s.start for s in sections]
+
+    def innermost(pos: int) -> int | None:
+        i = bisect_right(starts, pos) - 1
+        while i >= 0:
+            if sections[i].end > pos:
+                return i
+            i -= 1
+        return None
+
+    inner_of = [innermost(n.start) for n in notes]
+    notes_in: dict[int, int] = {}
+    for i in inner_of:
+        if i is not None:
+            notes_in[i] = notes_in.get(i, 0) + 1
     prev_note_end = 0
     claimed: set[int] = set()  # sections that already own a task
-    for m in _NOTE.finditer(text):
-        owners = parse_owners(m.group())
-        if not (owners["leaders"] or owners["departments"] or owners["lead_departments"]):
-            continue
-        # The innermost section whose block holds the note: the nearest one before it that
-        # has not ended yet (sections are nested, so that is the deepest).
-        inner = None
-        i = bisect_right(starts, m.start()) - 1
-        while i >= 0:
-            if sections[i].end > m.start():
-                inner = i
-                break
-            i -= 1
-        line_start = text.rfind("\n", max(0, m.start() - 5000), m.start()) + 1
-        if inner is not None and inner not in claimed and sections[inner].start >= prev_note_end:
+    for note, inner in zip(notes, inner_of, strict=True):
+        owners = note.owners
+        line_start = text.rfind("\n", max(0, note.start - 5000), note.start) + 1
+        section_ok = inner is not None and inner not in claimed and sections[inner].start >= prev_note_end
+        if section_ok and note.own_line and notes_in.get(inner, 0) > 1:
+            # Several notes under one heading: each closes a paragraph of its own (a government
+            # work report broken down paragraph by paragraph).
+            section_ok = False
+        task = None
+        if section_ok:
             s = sections[inner]
             claimed.add(inner)
-            task = Task(num=s.num, title=s.title, start=s.start, end=m.end())
+            task = Task(num=s.num, title=s.title, start=s.start, end=note.end)
+        elif note.own_line:
+            task = _paragraph_task(text, max(prev_note_end, 0), note, sections)
         else:
             start = max(prev_note_end, line_start)
-            while start < m.start() and text[start] in " \t\u3000\n。；;":
+            while start < note.start and text[start] in " \t\u3000\n。；;":
                 start += 1
-            title = _first_sentence(text, start, m.start())
-            if not title:
-                prev_note_end = m.end()
-                continue
-            task = Task(num=None, title=title, start=start, end=m.end())
+            title = _first_sentence(text, start, note.start)
+            if title:
+                task = Task(num=None, title=title, start=start, end=note.end)
+        prev_note_end = note.end
+        if task is None:
+            continue
         task.leaders = owners["leaders"]
         task.departments = owners["departments"]
         task.lead_departments = owners["lead_departments"]
         task.partners = owners["partners"]
+        task.deadline = "；".join(owners.get("deadline", [])) or None
         tasks.append(task)
-        prev_note_end = m.end()
+    tasks.sort(key=lambda t: t.start)
     return tasks
+
+
+def _paragraph_task(text: str, start: int, note: _Note, sections: list[Section]) -> Task | None:
+    """The paragraph a note on its own line closes: the nearest line above it, after the
+    previous note, that is not a bare heading."""
+    heading_lines = set()
+    for s in sections:
+        ls = text.rfind("\n", 0, s.start) + 1
+        le = text.find("\n", s.start)
+        le = len(text) if le < 0 else le
+        if len(text[s.start : le].strip()) <= len(s.title) + 2:
+            heading_lines.add(ls)
+    end = note.start
+    while end > start:
+        ls = max(start, text.rfind("\n", 0, max(end - 1, 0)) + 1)
+        line = text[ls:end]
+        if ls in heading_lines:
+            return None
+        if line.strip():
+            lead = ls + len(line) - len(line.lstrip(" \t\u3000"))
+            title = _first_sentence(text, lead, end)
+            return Task(num=None, title=title, start=lead, end=note.end) if title else None
+        end = ls - 1 if ls > 0 else 0
+        if ls == start:
+            break
+    return None

@@ -74,3 +74,38 @@ def blank_pdf(pages: int = 1) -> bytes:
         )
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     return _pdf(objects)
+
+
+def table_pdf(title: str, rows: list[list[str]], *, col_width: int = 110, row_height: int = 24) -> bytes:
+    """A one-page PDF: a title line, then a ruled table of `rows` (each cell one line of text)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [4 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /DW 1000 "
+        b"/FontDescriptor << /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -200 1000 900] "
+        b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 80 >> >>",
+    ]
+    ops = [b"BT /F1 14 Tf 40 800 Td <" + title.encode("utf-16-be").hex().encode() + b"> Tj ET"]
+    left, top = 30, 770
+    cols = max(len(r) for r in rows)
+    for r, row in enumerate(rows):
+        y = top - (r + 1) * row_height
+        for c in range(cols):
+            x = left + c * col_width
+            ops.append(b"%d %d %d %d re S" % (x, y, col_width, row_height))
+            text = row[c] if c < len(row) else ""
+            if text:
+                ops.append(
+                    b"BT /F1 9 Tf %d %d Td <" % (x + 3, y + 8)
+                    + text.encode("utf-16-be").hex().encode()
+                    + b"> Tj ET"
+                )
+    stream = b"\n".join(ops)
+    objects.append(
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
+        b"/Contents 6 0 R >>"
+    )
+    objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    return _pdf(objects)

@@ -117,3 +117,28 @@ def test_analyze_reports_defects_as_written_in_the_input():
     text = "覆盖率达到７６．５％％。"
     d = [d for d in analyze(text).defects if d.type == "malformed_number"][0]
     assert d.text == text[d.start : d.end] == "７６．５％％"
+
+
+def test_formulaic_owner_lines_repeated_for_each_task_are_not_duplicates():
+    text = (
+        "示范县2030年健康工作要点\n"
+        "（一）推进医共体建设，完善医共体内部分工。\n"
+        "牵头责任单位：县卫健委、县医保局\n"
+        "主要协作单位：县财政局、县人社局、县发改局\n"
+        "（二）加强基层人才队伍建设，落实乡村医生待遇。\n"
+        "牵头责任单位：县卫健委、县医保局\n"
+        "主要协作单位：县财政局、县人社局、县发改局\n"
+    )
+    for kind in ("plan", "summary"):
+        assert "duplicate_sentence" not in types(text, kind)
+
+
+def test_a_page_title_repeated_on_each_page_is_not_a_duplicate_but_a_pasted_sentence_is():
+    page_title = "示范县卫生健康局关于印发重点工作任务清单的通知"
+    text = (
+        f"{page_title}\n一、加强基层服务。全面落实家庭医生签约服务，扩大重点人群覆盖面。\n— 1 —\n"
+        f"{page_title}\n二、做实做细慢性病健康管理，提高规范管理水平。\n— 2 —\n"
+        f"{page_title}\n三、扎实推进健康乡村建设，全面落实家庭医生签约服务，扩大重点人群覆盖面。\n— 3 —\n"
+    )
+    dups = [t for k, t in flagged(text) if k == "duplicate_sentence"]
+    assert dups == ["全面落实家庭医生签约服务，扩大重点人群覆盖面"]

@@ -66,3 +66,24 @@ def test_region_is_none_when_the_text_only_says_we():
 def test_a_place_mentioned_in_passing_is_not_the_region():
     text = "我区卫生工作：筹建“示范中心（或云溪市）”项目，全区推进，全区落实，我区领先。"
     assert detect_region(text) is None
+
+
+@pytest.mark.parametrize(
+    "text,region",
+    [
+        # A municipal commission with the short name 卫生健康委; its text speaks of 各区, not 全市.
+        (
+            "北京市卫生健康委\n关于印发卫生健康工作要点的通知\n各区卫生健康委，各有关单位：现将要点印发给你们。",
+            "北京市",
+        ),
+        # A district under a city, written with its city.
+        (
+            "营口市鲅鱼圈区卫生健康局\n2024年卫生健康工作要点\n全区卫生健康系统要扎实推进各项工作。",
+            "营口市鲅鱼圈区",
+        ),
+        ("抚州市临川区卫生健康委员会关于印发2023年工作计划的通知\n全区各医疗卫生单位：", "抚州市临川区"),
+        ("临川区卫健委2023年工作计划\n一、全区医疗服务", "临川区"),
+    ],
+)
+def test_issuing_region_of_a_city_commission_and_of_a_district_written_with_its_city(text, region):
+    assert detect_region(text) == region
