@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "weijian.orgs",
     "weijian.indicators",
     "weijian.data",
+    "weijian.analytics",
     "weijian.plans",
     "weijian.reports",
     "weijian.assessment",
@@ -185,7 +186,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "weijian.api.pagination.Pagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "weijian.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "weijian.api.errors.exception_handler",
 }

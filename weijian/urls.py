@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("weijian.web.urls")),
     path("accounts/", include("weijian.accounts.urls")),
     path("plans/", include("weijian.plans.urls")),
+    path("reports/", include("weijian.reports.urls")),
+    path("assessment/", include("weijian.assessment.urls")),
     path("api/", include("weijian.api.urls")),
     path("admin/", admin.site.urls),
     # Open to visitors who are not logged in, so the switcher on the login page works too.
