@@ -144,7 +144,8 @@ class Scheme(models.Model):
 
     @property
     def is_locked(self) -> bool:
-        return self.scored_at is not None
+        """Issued to the units or used for scoring: the items are what the units were told."""
+        return self.scored_at is not None or self.stage != Stage.DRAFT
 
     @property
     def results_final(self) -> bool:
@@ -156,9 +157,8 @@ class Scheme(models.Model):
 
     def ensure_editable(self) -> None:
         if self.is_locked:
-            raise SchemeLocked(
-                f"方案“{self.name}”已用于评分（{self.scored_at:%Y-%m-%d}），不能再修改；请新建版本后修改。"
-            )
+            used = f"已用于评分（{self.scored_at:%Y-%m-%d}）" if self.scored_at else "已下达"
+            raise SchemeLocked(f"方案“{self.name}”{used}，不能再修改；请新建版本后修改。")
 
     def full_points(self) -> Decimal:
         return sum((i.points for i in self.items.all() if not i.is_bonus), Decimal(0))
@@ -362,6 +362,7 @@ class ItemScore(models.Model):
     max_points = models.DecimalField("分值", max_digits=8, decimal_places=2)
     lost = models.DecimalField("失分", max_digits=8, decimal_places=2, default=0)
     gain_potential = models.DecimalField("可提升分", max_digits=8, decimal_places=2, default=0)
+    gain_text = models.CharField("提升途径", max_length=300, blank=True)
     veto = models.BooleanField("一票否决", default=False)
     computation = models.TextField("计算过程", blank=True)
     inputs = models.JSONField("输入快照", default=dict, blank=True)

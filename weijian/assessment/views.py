@@ -1,0 +1,659 @@
+"""Assessment pages: scheme list and editor (items, points, rule parameters with the generated
+评分标准), import of a 考核细则 table with a preview, the scoring board, a unit's scorecard (with
+失分清单, gains and a what-if), the ranking grid, appeals, and the downloads.
+
+Every object is read through its `for_user` queryset; every action asks workflow.py whether this
+user may take it and shows the refusal in Chinese."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import exports, importing, rules, services, workflow
+from .models import (
+    EVIDENCE_SUFFIXES,
+    MAX_EVIDENCE_BYTES,
+    Appeal,
+    AppealStatus,
+    Evidence,
+    Item,
+    ItemScore,
+    Kind,
+    Result,
+    Scheme,
+    SchemeLocked,
+    Source,
+    Stage,
+)
+
+
+def _scheme(request: HttpRequest, pk: int) -> Scheme:
+    return get_object_or_404(Scheme.objects.for_user(request.user).select_related("area"), pk=pk)
+
+
+def _result(request: HttpRequest, pk: int) -> Result:
+    return get_object_or_404(
+        Result.objects.for_user(request.user).select_related("scheme", "org_unit"), pk=pk
+    )
+
+
+def _manager(request: HttpRequest) -> None:
+    if not workflow.can_manage(request.user):
+        raise PermissionDenied("只有系统管理员可以编辑考核方案。")
+
+
+def _decimal(text: str | None, field: str) -> Decimal | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise workflow.WorkflowError(f"“{field}”应为数字，收到“{text[:20]}”。") from None
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    return redirect(request.POST.get("next") or fallback)
+
+
+# --- schemes ------------------------------------------------------------------------------
+
+
+def scheme_list(request: HttpRequest) -> HttpResponse:
+    schemes = (
+        Scheme.objects.for_user(request.user)
+        .select_related("area")
+        .annotate(n_items=Count("items", distinct=True))
+    )
+    mine = []
+    if request.user.org_unit_id:
+        mine = (
+            Result.objects.for_user(request.user)
+            .filter(org_unit__path__startswith=request.user.org_unit.path)
+            .select_related("scheme", "org_unit")
+        )
+    return render(
+        request,
+        "assessment/scheme_list.html",
+        {
+            "schemes": schemes,
+            "mine": mine,
+            "can_manage": workflow.can_manage(request.user),
+            "kinds": Kind.choices,
+        },
+    )
+
+
+def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _scheme(request, pk)
+    cats = list(scheme.categories.prefetch_related("items").order_by("order", "pk"))
+    return render(
+        request,
+        "assessment/scheme.html",
+        {
+            "scheme": scheme,
+            "categories": cats,
+            "can_manage": workflow.can_manage(request.user),
+            "next_stage": workflow.next_stage(scheme),
+            "refusal": workflow.refuse_advance(request.user, scheme)
+            if workflow.can_manage(request.user)
+            else "",
+            "stages": Stage.choices,
+            "full": scheme.full_points(),
+            "sub": "scheme",
+        },
+    )
+
+
+@require_POST
+def scheme_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _scheme(request, pk)
+    try:
+        stage = workflow.advance(scheme, request.user)
+    except workflow.WorkflowError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, f"已进入“{Stage(stage).label}”环节。")
+    return redirect("assessment:scheme", pk=scheme.pk)
+
+
+@require_POST
+def scheme_new_version(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _scheme(request, pk)
+    _manager(request)
+    copy = services.new_version(scheme, request.user)
+    messages.success(request, f"已复制为第{copy.version}版（编制中），可以修改。")
+    return redirect("assessment:scheme", pk=copy.pk)
+
+
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The editor of one item: points and rule parameters; the 评分标准 sentence is regenerated
+    as the parameters change (htmx preview), and saved with the rule."""
+    item = get_object_or_404(Item.objects.select_related("scheme", "category"), pk=pk)
+    scheme = _scheme(request, item.scheme_id)
+    _manager(request)
+    error = ""
+    if request.method == "POST":
+        try:
+            rule, points = _rule_from_post(request, item)
+            if request.POST.get("preview"):
+                return HttpResponse(_criterion_html(rule.describe(points)))
+            scheme.ensure_editable()
+            item.points = points
+            item.rule = rule.to_dict()
+            item.name = request.POST.get("name", item.name).strip() or item.name
+            item.content = request.POST.get("content", item.content)
+            services.save_item(item)
+        except (workflow.WorkflowError, ValueError, KeyError, TypeError) as e:
+            error = _rule_error(e)
+            if request.POST.get("preview"):
+                return HttpResponse(f'<p class="error">{error}</p>')
+        except SchemeLocked as e:
+            error = str(e)
+        else:
+            messages.success(request, f"已保存“{item.name}”，评分标准已按规则重新生成。")
+            return redirect("assessment:scheme", pk=scheme.pk)
+    return render(
+        request,
+        "assessment/item_edit.html",
+        {
+            "item": item,
+            "scheme": scheme,
+            "params": _params(item.rule),
+            "error": error,
+            "locked": scheme.is_locked,
+        },
+    )
+
+
+def _rule_error(e: Exception) -> str:
+    text = str(e).strip("'\"")
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return text
+    return f"规则参数有误：{text}"
+
+
+def _params(rule: dict) -> list[tuple[str, str, str]]:
+    """The editable parameters of a rule as (key, value as text, kind) — scalars and lists."""
+    out = []
+    for key, value in rule.items():
+        if key == "kind":
+            continue
+        if isinstance(value, bool):
+            out.append((key, "1" if value else "", "bool"))
+        elif isinstance(value, (list, dict)):
+            out.append((key, json.dumps(value, ensure_ascii=False), "json"))
+        else:
+            out.append((key, "" if value is None else str(value), "text"))
+    return out
+
+
+def _rule_from_post(request: HttpRequest, item: Item):
+    points = _decimal(request.POST.get("points"), "分值")
+    if points is None or points < 0:
+        raise workflow.WorkflowError("请填写不小于0的分值。")
+    data = dict(item.rule)
+    for key, value in data.items():
+        if key == "kind":
+            continue
+        field = f"p_{key}"
+        if isinstance(value, bool):
+            data[key] = bool(request.POST.get(field))
+        elif field not in request.POST:
+            continue
+        elif isinstance(value, (list, dict)):
+            try:
+                data[key] = json.loads(request.POST[field])
+            except json.JSONDecodeError:
+                raise workflow.WorkflowError(f"参数“{key}”格式有误。") from None
+        else:
+            data[key] = request.POST[field].strip() or None
+    return rules.rule_from_dict(data), points
+
+
+def _criterion_html(text: str) -> str:
+    from django.utils.html import escape
+
+    return f'<p class="criterion" id="criterion">{escape(text)}</p>'
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+def scheme_import(request: HttpRequest) -> HttpResponse:
+    """Upload a 考核细则 table (.docx/.xlsx/.csv) → preview with every row's reading → save."""
+    _manager(request)
+    context = {"kinds": Kind.choices, "years": importing.year_choices()}
+    if request.method == "POST" and request.FILES.get("file"):
+        f = request.FILES["file"]
+        draft = importing.read_upload(f.name, f.read())
+        if draft.errors and not draft.rows:
+            context["errors"] = draft.errors
+        else:
+            request.session["assessment_import"] = draft.to_session(
+                year=request.POST.get("year"),
+                kind=request.POST.get("kind"),
+                name=request.POST.get("name", ""),
+            )
+            return redirect("assessment:import_preview")
+    elif request.method == "POST":
+        context["errors"] = ["请选择要上传的考核细则文件（Word、Excel 或 CSV）。"]
+    return render(request, "assessment/import.html", context)
+
+
+def scheme_import_preview(request: HttpRequest) -> HttpResponse:
+    _manager(request)
+    data = request.session.get("assessment_import")
+    if not data:
+        messages.error(request, "没有待确认的导入，请先上传考核细则文件。")
+        return redirect("assessment:import")
+    draft = importing.Draft.from_session(data)
+    if request.method == "POST":
+        draft.apply_corrections(request.POST)
+        request.session["assessment_import"] = draft.to_session()
+        if request.POST.get("confirm"):
+            try:
+                scheme = importing.save(draft, request.user)
+            except importing.ImportRefused as e:
+                messages.error(request, str(e))
+            else:
+                del request.session["assessment_import"]
+                messages.success(request, f"已导入“{scheme.name}”：{scheme.items.count()}项考核细则。")
+                return redirect("assessment:scheme", pk=scheme.pk)
+    return render(
+        request,
+        "assessment/import_preview.html",
+        {"draft": draft, "kinds": Kind.choices, "rule_kinds": importing.kind_labels()},
+    )
+
+
+# --- scoring board and scorecards ------------------------------------------------------------
+
+
+def board(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _scheme(request, pk)
+    if not workflow.can_see_ranking(request.user, scheme):
+        raise PermissionDenied("您只能查看本单位的考核结果。")
+    results = (
+        scheme.results.select_related("org_unit")
+        .annotate(
+            n=Count("scores", distinct=True),
+            n_review=Count(
+                "scores",
+                filter=Q(scores__item__source=Source.REVIEW) & ~Q(scores__status="not_applicable"),
+                distinct=True,
+            ),
+            n_reviewed=Count(
+                "scores",
+                filter=Q(scores__item__source=Source.REVIEW, scores__reviews__isnull=False),
+                distinct=True,
+            ),
+            n_evidence=Count("scores__evidence", distinct=True),
+            n_appeals=Count("appeals", filter=Q(appeals__status=AppealStatus.OPEN), distinct=True),
+        )
+        .order_by("org_unit__code")
+    )
+    total = len(results)
+    submitted = sum(1 for r in results if r.self_submitted_at)
+    reviews_due = sum(r.n_review for r in results)
+    reviews_done = sum(r.n_reviewed for r in results)
+    return render(
+        request,
+        "assessment/board.html",
+        {
+            "scheme": scheme,
+            "results": results,
+            "total": total,
+            "submitted": submitted,
+            "reviews_due": reviews_due,
+            "reviews_done": reviews_done,
+            "can_manage": workflow.can_manage(request.user),
+            "sub": "board",
+        },
+    )
+
+
+@require_POST
+def board_score(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _scheme(request, pk)
+    _manager(request)
+    if scheme.stage not in (Stage.REVIEW,):
+        messages.error(request, "只能在审核环节按最新数据重新计算得分（之后的结果以快照为准）。")
+    else:
+        try:
+            services.score_scheme(scheme, request.user, reason="审核环节按最新数据重新计算")
+        except workflow.WorkflowError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, "已按最新数据重新计算全部得分。")
+    return redirect("assessment:board", pk=scheme.pk)
+
+
+def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
+    result = _result(request, pk)
+    scheme = result.scheme
+    user = request.user
+    scores = list(
+        result.scores.select_related("item__category__parent").prefetch_related(
+            "evidence", "reviews__reviewer", "appeals"
+        )
+    )
+    return render(
+        request,
+        "assessment/scorecard.html",
+        {
+            "scheme": scheme,
+            "result": result,
+            "scores": scores,
+            "lost": services.lost_points(result),
+            "gains": services.gains(result),
+            "last_year": services.change_since_last_year(result),
+            "changes": result.changes.select_related("score__item", "user").order_by("-at")[:30],
+            "can_self": not workflow.refuse_self_assess(user, result),
+            "can_review": not workflow.refuse_review(user, result),
+            "can_reply": not workflow.refuse_reply(user, result),
+            "can_appeal": not workflow.refuse_appeal(user, result),
+            "can_see_ranking": workflow.can_see_ranking(user, scheme),
+            "shows_rank": workflow.can_see_ranking(user, scheme),
+            "suffixes": "、".join(sorted(EVIDENCE_SUFFIXES)),
+            "levels": rules_levels(),
+            "sub": "card",
+        },
+    )
+
+
+def rules_levels() -> list[str]:
+    return list(getattr(rules, "REVIEW_LEVELS", ("好", "较好", "一般", "差")))
+
+
+@require_POST
+def self_assess(request: HttpRequest, pk: int) -> HttpResponse:
+    score = get_object_or_404(
+        ItemScore.objects.select_related("result__scheme", "result__org_unit", "item"), pk=pk
+    )
+    result = _result(request, score.result_id)
+    try:
+        workflow.self_assess(
+            request.user,
+            score,
+            _decimal(request.POST.get("self_points"), "自评得分"),
+            request.POST.get("self_note", ""),
+        )
+        upload = request.FILES.get("file")
+        if upload:
+            add_evidence(request.user, score, upload, request.POST.get("evidence_note", ""))
+    except workflow.WorkflowError as e:
+        messages.error(request, f"{score.item.name}：{e}")
+    else:
+        messages.success(request, f"已保存“{score.item.name}”的自评。")
+    return redirect(f"{_card_url(result)}#s{score.pk}")
+
+
+def add_evidence(user, score: ItemScore, upload, note: str = "") -> Evidence:
+    """Check and store a 佐证材料 file: type and size checked, refusal names the file."""
+    refusal = workflow.refuse_self_assess(user, score.result)
+    if refusal:
+        raise workflow.WorkflowError(refusal)
+    import os
+
+    suffix = os.path.splitext(upload.name)[1].lower()
+    if suffix not in EVIDENCE_SUFFIXES:
+        raise workflow.WorkflowError(
+            f"文件“{upload.name}”的类型不能作为佐证材料，请上传 {'、'.join(sorted(EVIDENCE_SUFFIXES))} 文件。"
+        )
+    if upload.size > MAX_EVIDENCE_BYTES:
+        raise workflow.WorkflowError(
+            f"文件“{upload.name}”大小为{upload.size / 1024 / 1024:.1f}MB，超过{MAX_EVIDENCE_BYTES // 1024 // 1024}MB的上限。"
+        )
+    if upload.size == 0:
+        raise workflow.WorkflowError(f"文件“{upload.name}”是空文件。")
+    return Evidence.objects.create(
+        score=score, file=upload, name=upload.name, size=upload.size, note=note[:300], uploaded_by=user
+    )
+
+
+@require_POST
+def submit_self(request: HttpRequest, pk: int) -> HttpResponse:
+    result = _result(request, pk)
+    try:
+        workflow.submit_self_assessment(request.user, result)
+    except workflow.WorkflowError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, "自评已提交。")
+    return redirect(_card_url(result))
+
+
+@require_POST
+def review_item(request: HttpRequest, pk: int) -> HttpResponse:
+    score = get_object_or_404(
+        ItemScore.objects.select_related("result__scheme", "result__org_unit", "item"), pk=pk
+    )
+    result = _result(request, score.result_id)
+    try:
+        if score.item.source == Source.REVIEW:
+            workflow.review(
+                request.user,
+                score,
+                level=request.POST.get("level", ""),
+                points=_decimal(request.POST.get("points"), "评分"),
+                reason=request.POST.get("reason", ""),
+            )
+        else:
+            count = request.POST.get("count", "").strip()
+            if count and not count.isdigit():
+                raise workflow.WorkflowError(f"“次数/问题数”应为不小于0的整数，收到“{count[:20]}”。")
+            workflow.record_checked(
+                request.user,
+                score,
+                value=_decimal(request.POST.get("value"), "核定数值"),
+                count=int(count) if count else None,
+                flag=bool(request.POST.get("flag")),
+                note=request.POST.get("reason", ""),
+            )
+    except workflow.WorkflowError as e:
+        messages.error(request, f"{score.item.name}：{e}")
+    else:
+        messages.success(request, f"已记录“{score.item.name}”的评分。")
+    return redirect(f"{_card_url(result)}#s{score.pk}")
+
+
+@require_POST
+def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    result = _result(request, pk)
+    try:
+        workflow.reply(request.user, result, request.POST.get("reply", ""))
+    except workflow.WorkflowError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, "反馈意见已提交。")
+    return redirect(_card_url(result))
+
+
+def what_if(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: the score and rank this unit would have if one item's value were different."""
+    result = _result(request, pk)
+    score = get_object_or_404(result.scores.select_related("item"), pk=request.GET.get("score") or 0)
+    try:
+        value = _decimal(request.GET.get("value"), "假设数值")
+        raw_count = request.GET.get("count", "").strip()
+        count = int(raw_count) if raw_count.isdigit() else None
+        if value is None and count is None:
+            raise workflow.WorkflowError("请填写一个假设的数值或次数。")
+        outcome = services.what_if(result, score, value=value, count=count)
+    except workflow.WorkflowError as e:
+        return HttpResponse(f'<p class="error">{e}</p>')
+    return render(
+        request,
+        "assessment/_what_if.html",
+        {"w": outcome, "shows_rank": workflow.can_see_ranking(request.user, result.scheme) or True},
+    )
+
+
+def _card_url(result: Result) -> str:
+    from django.urls import reverse
+
+    return reverse("assessment:scorecard", args=[result.pk])
+
+
+# --- rankings -----------------------------------------------------------------------------
+
+
+def ranking(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _scheme(request, pk)
+    if not workflow.can_see_ranking(request.user, scheme):
+        raise PermissionDenied("考核结果通报前，您只能查看本单位的得分。")
+    grid = services.ranking_grid(scheme)
+    cat_rows = services.category_table(scheme, [r for r, _ in grid["rows"]])
+    groups: dict[str, list[Result]] = {}
+    for r, _ in grid["rows"]:
+        r.peer_group = scheme.peer_group_of(r.org_unit)
+        r.last_year = services.change_since_last_year(r)
+        groups.setdefault(scheme.peer_group_of(r.org_unit), []).append(r)
+    for members in groups.values():
+        members.sort(key=lambda r: (r.peer_rank or 999, r.org_unit.code))
+    return render(
+        request,
+        "assessment/ranking.html",
+        {
+            "scheme": scheme,
+            "grid": grid,
+            "cat_rows": cat_rows,
+            "groups": groups,
+            "sub": "ranking",
+        },
+    )
+
+
+# --- appeals ------------------------------------------------------------------------------
+
+
+@require_POST
+def appeal_new(request: HttpRequest, pk: int) -> HttpResponse:
+    score = get_object_or_404(
+        ItemScore.objects.select_related("result__scheme", "result__org_unit", "item"), pk=pk
+    )
+    result = _result(request, score.result_id)
+    try:
+        workflow.file_appeal(
+            request.user,
+            score,
+            request.POST.get("text", ""),
+            _decimal(request.POST.get("requested"), "申请得分"),
+        )
+    except workflow.WorkflowError as e:
+        messages.error(request, f"{score.item.name}：{e}")
+    else:
+        messages.success(request, f"已就“{score.item.name}”提出申诉，处理结果将在本页显示。")
+    return redirect(f"{_card_url(result)}#s{score.pk}")
+
+
+def appeal_list(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _scheme(request, pk)
+    appeals = Appeal.objects.filter(result__in=Result.objects.for_user(request.user), result__scheme=scheme)
+    if not (workflow.can_manage(request.user) or workflow.is_reviewer(request.user, scheme)):
+        appeals = appeals.filter(
+            result__org_unit__path__startswith=request.user.org_unit.path if request.user.org_unit_id else "~"
+        )
+    return render(
+        request,
+        "assessment/appeals.html",
+        {
+            "scheme": scheme,
+            "appeals": appeals.select_related("result__org_unit", "score__item", "filed_by", "handler"),
+            "sub": "appeals",
+        },
+    )
+
+
+def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = get_object_or_404(
+        Appeal.objects.select_related("result__scheme", "result__org_unit", "score__item"), pk=pk
+    )
+    result = _result(request, appeal.result_id)
+    if request.method == "POST":
+        try:
+            upheld = request.POST.get("outcome") == "upheld"
+            workflow.decide_appeal(
+                request.user,
+                appeal,
+                upheld=upheld,
+                opinion=request.POST.get("opinion", ""),
+                new_points=_decimal(request.POST.get("new_points"), "调整后得分"),
+            )
+        except workflow.WorkflowError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, "申诉已处理。")
+            return redirect("assessment:appeal", pk=appeal.pk)
+    return render(
+        request,
+        "assessment/appeal.html",
+        {
+            "appeal": appeal,
+            "result": result,
+            "scheme": result.scheme,
+            "refusal": workflow.refuse_decide_appeal(request.user, appeal),
+            "sub": "appeals",
+        },
+    )
+
+
+# --- downloads ----------------------------------------------------------------------------
+
+
+def _download(data: bytes, name: str, content_type: str) -> FileResponse:
+    import io
+
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=name, content_type=content_type)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def export_scores(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _scheme(request, pk)
+    if not workflow.can_see_ranking(request.user, scheme):
+        raise PermissionDenied("考核结果通报前，您只能下载本单位的反馈单。")
+    return _download(exports.scores_xlsx(scheme), f"{scheme.name}评分表.xlsx", XLSX)
+
+
+def export_scheme(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _scheme(request, pk)
+    return _download(exports.scheme_xlsx(scheme), f"{scheme.name}考核细则.xlsx", XLSX)
+
+
+def export_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    result = _result(request, pk)
+    return _download(exports.feedback_docx(result), f"{result.org_unit.name}考核反馈单.docx", DOCX)
+
+
+def export_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _scheme(request, pk)
+    if not scheme.results_final:
+        raise PermissionDenied("考核结果审定后才能生成通报。")
+    if not (workflow.can_see_ranking(request.user, scheme)):
+        raise PermissionDenied("考核结果通报前，您只能查看本单位的得分。")
+    return _download(exports.notice_docx(scheme), f"{scheme.name}结果通报.docx", DOCX)
+
+
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+    ev = get_object_or_404(Evidence.objects.select_related("score__result"), pk=pk)
+    result = _result(request, ev.score.result_id)
+    if not (
+        workflow.can_manage(request.user)
+        or workflow.is_reviewer(request.user, result.scheme)
+        or workflow.belongs_to(request.user, result.org_unit)
+        or workflow.sees_all(request.user)
+    ):
+        raise PermissionDenied("您不能查看该单位的佐证材料。")
+    return FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.name)
