@@ -20,3 +20,9 @@ def city(db):
 @pytest.fixture
 def users(city):
     return testing.make_users(city)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory):
+    # Uploads made by tests (evidence, attachments, the demo's sample files) never land in var/.
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

@@ -10,7 +10,9 @@ a change in the data after scoring does not move a result.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -334,7 +336,12 @@ def _rule_applies(item: Item, unit: OrgUnit) -> bool:
     return any(rule.applies(n) for n in names)
 
 
-def _store(score: ItemScore, item: Item, snap: dict, applicable: bool, user, reason: str, now) -> None:
+def _store(
+    score: ItemScore, item: Item, snap: dict, applicable: bool, user, reason: str, now, scorer=None
+) -> None:
+    """Score one item from `snap` and store it. `scorer` is a person whose judgement this is
+    (a reviewer, the team member who checked a figure): the first one is kept, so an appeal
+    against the item goes to someone else. Computing from data has no scorer."""
     res = score_item(item, snap, applicable)
     old = score.points
     snap["rule"] = item.rule
@@ -359,14 +366,14 @@ def _store(score: ItemScore, item: Item, snap: dict, applicable: bool, user, rea
         score.computation = f"{res.computation}；{override['reason']}，调整为{_plain(score.points)}分"
     score.source_text = (snap.get("source") or "")[:300]
     score.computed_at = now
-    if score.scored_by_id is None and user is not None and getattr(user, "is_authenticated", False):
-        score.scored_by = user
+    if scorer is not None and score.scored_by_id is None:
+        score.scored_by = scorer
     score.save()
     audit(score, score.result, user, old, score.points, reason)
 
 
 @transaction.atomic
-def rescore_item(score: ItemScore, user, *, reason: str) -> None:
+def rescore_item(score: ItemScore, user, *, reason: str, as_scorer: bool = False) -> None:
     """Rescore one item from its stored snapshot plus the current reviews and checked figures."""
     score = ItemScore.objects.select_related("item", "result__scheme", "result__org_unit").get(pk=score.pk)
     scheme = score.result.scheme
@@ -377,7 +384,9 @@ def rescore_item(score: ItemScore, user, *, reason: str) -> None:
     }
     snap = _unit_side(score, base)
     applicable = score.status != "not_applicable"
-    _store(score, score.item, snap, applicable, user, reason, timezone.now())
+    _store(
+        score, score.item, snap, applicable, user, reason, timezone.now(), scorer=user if as_scorer else None
+    )
     recompute_totals(scheme, user, reason)
 
 
@@ -418,8 +427,33 @@ def _results(scheme: Scheme) -> list[Result]:
     return list(Result.objects.filter(scheme=scheme).select_related("org_unit").prefetch_related("scores"))
 
 
+_local = threading.local()  # per thread: a deferral in one request never leaks into another
+
+
+def _stack() -> list[set[int]]:
+    if not hasattr(_local, "deferred"):
+        _local.deferred = []
+    return _local.deferred
+
+
+@contextmanager
+def totals_deferred():
+    """Recompute each touched scheme's totals once on leaving, not after every item (for a
+    batch of reviews, as the demo records them)."""
+    _stack().append(set())
+    try:
+        yield
+    finally:
+        pending = _stack().pop()
+        for pk in sorted(pending):
+            recompute_totals(Scheme.objects.get(pk=pk), None, "批量评审后重新汇总")
+
+
 def recompute_totals(scheme: Scheme, user=None, reason: str = "") -> list[Result]:
     """Totals, grades, ranks (overall, per category, per peer group) from the stored item scores."""
+    if _stack():
+        _stack()[-1].add(scheme.pk)
+        return []
     results = _results(scheme)
     assessed = _assess(scheme, results)
     now = timezone.now()

@@ -120,7 +120,7 @@ def refuse_appeal(user, result: Result, today: date | None = None) -> str:
 
 
 def first_scorers(score: ItemScore) -> set[int]:
-    """The users who scored this item first: its reviewers and whoever computed it."""
+    """The people whose judgement the item's points are: its reviewers and whoever checked its figure."""
     ids = set(score.reviews.values_list("reviewer_id", flat=True))
     if score.scored_by_id:
         ids.add(score.scored_by_id)
@@ -287,7 +287,7 @@ def review(user, score: ItemScore, *, level: str = "", points: Decimal | None = 
     obj, _ = Review.objects.update_or_create(
         score=score, reviewer=user, defaults={"level": level, "points": points, "reason": reason.strip()}
     )
-    services.rescore_item(score, user, reason=f"评审打分：{reason.strip()}")
+    services.rescore_item(score, user, reason=f"评审打分：{reason.strip()}", as_scorer=True)
     return obj
 
 
@@ -308,7 +308,7 @@ def record_checked(user, score: ItemScore, *, value=None, count=None, flag=False
     score.manual_flag = bool(flag)
     score.manual_note = note.strip()
     score.save(update_fields=["manual_value", "manual_count", "manual_flag", "manual_note"])
-    services.rescore_item(score, user, reason=f"考核组核定：{note.strip()}")
+    services.rescore_item(score, user, reason=f"考核组核定：{note.strip()}", as_scorer=True)
 
 
 @transaction.atomic

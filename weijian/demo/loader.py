@@ -108,6 +108,13 @@ def step_plan(ctx: DemoContext) -> str:
     return load_demo_plan(ctx.today)
 
 
+def step_assessment(ctx: DemoContext) -> str:
+    """The demo assessment schemes, scored through the assessment app's services (weijian.assessment.demo)."""
+    from weijian.assessment.demo import load_demo_assessment
+
+    return load_demo_assessment(ctx.today)
+
+
 STEPS: list[tuple[str, Callable[[DemoContext], str]]] = [
     ("catalogue", step_catalogue),
     ("city", step_city),
@@ -117,6 +124,7 @@ STEPS: list[tuple[str, Callable[[DemoContext], str]]] = [
     ("values", step_values),
     ("users", step_users),
     ("plan", step_plan),
+    ("assessment", step_assessment),
 ]
 
 
