@@ -6,10 +6,6 @@ import io
 from urllib.parse import quote
 
 from django.utils import timezone
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -122,39 +118,31 @@ def plan_xlsx(plan: Plan, items: list[TaskProgress]) -> bytes:
 
 
 def plan_docx(plan: Plan, items: list[TaskProgress]) -> bytes:
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "仿宋"
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
-    style.font.size = Pt(12)
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(f"{plan.title}推进情况")
-    run.bold = True
-    run.font.size = Pt(18)
+    """The plan's progress as a 公文 in the house style (weijian.reports.gongwen)."""
+    from weijian.reports.gongwen import Gongwen
+    from weijian.reports.summary import issuer_for
+
+    issuer = issuer_for(plan.org_unit) if plan.org_unit_id else ""
+    g = Gongwen(f"{plan.title}推进情况", issuer=issuer, date=timezone.localdate())
     counts: dict[str, int] = {}
     for item in items:
         counts[item.status_label] = counts.get(item.status_label, 0) + 1
-    doc.add_paragraph(
-        f"截至{timezone.localdate():%Y年%m月%d日}，共{len(items)}项任务，其中"
-        + "，".join(f"{k}{v}项" for k, v in counts.items())
-        + "。"
+    g.para(
+        f"截至{timezone.localdate().year}年{timezone.localdate().month}月{timezone.localdate().day}日，"
+        f"共{len(items)}项任务，其中" + "，".join(f"{k}{v}项" for k, v in counts.items()) + "。"
     )
-    table = doc.add_table(rows=1, cols=5)
-    table.style = "Table Grid"
-    for cell, text in zip(
-        table.rows[0].cells, ["编号", "任务", "责任领导/科室", "状态", "目标完成情况"], strict=True
-    ):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
+    rows = []
     for item in items:
         t = item.task
-        row = table.add_row().cells
-        row[0].text = t.num
-        row[1].text = t.title
-        row[2].text = "、".join(t.leader_names()) + "\n" + "、".join(t.department_names())
-        row[3].text = item.status_label + (f"\n进度{item.percent}%" if item.percent is not None else "")
-        row[4].text = "\n".join(_target_line(tp) for tp in item.targets) or "—"
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+        rows.append(
+            [
+                t.num,
+                t.title,
+                "、".join(t.leader_names()) + "\n" + "、".join(t.department_names()),
+                item.status_label + (f"\n进度{item.percent}%" if item.percent is not None else ""),
+                "\n".join(_target_line(tp) for tp in item.targets) or "—",
+            ]
+        )
+    g.table(["编号", "任务", "责任领导/科室", "状态", "目标完成情况"], rows, widths_mm=[14, 40, 30, 18, 54])
+    g.closing()
+    return g.save()

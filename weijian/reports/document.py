@@ -108,26 +108,26 @@ def labelled(blocks: list[dict]) -> list[dict]:
     return out
 
 
-SOURCE_HEADER = ["序号", "表述", "指标", "单位", "期间", "分子", "分母", "查看"]
+SOURCE_HEADER = ["序号", "表述", "指标（编码）与分析页", "单位、期间", "分子 / 分母"]
+SOURCE_WIDTHS_MM = [11, 25, 55, 30, 35]
 
 
 def source_rows(figures: list[dict]) -> list[list[str]]:
-    """附件：数据来源 — one row per figure (counts from the plans app name their source)."""
+    """附件：数据来源 — one row per figure: what it measures (with the analysis page on a second
+    line), unit and period, numerator and denominator; counts from the plans app name their source."""
     rows = []
     for i, f in enumerate(figures, start=1):
         what = f["label"] + (f"（{f['indicator']}）" if f.get("indicator") else "")
-        rows.append(
-            [
-                str(i),
-                f["text"],
-                what,
-                f.get("unit_name") or f.get("source", ""),
-                f.get("period_label", ""),
-                f.get("numerator", ""),
-                f.get("denominator", ""),
-                f.get("link", ""),
-            ]
+        if f.get("link"):
+            what += "\n" + f["link"]
+        where = "、".join(
+            x for x in (f.get("unit_name") or f.get("source", ""), f.get("period_label", "")) if x
         )
+        if f["kind"] == "change":
+            sides = f"本期{f.get('numerator', '')}，上年同期{f.get('base', '')}"
+        else:
+            sides = " / ".join(x for x in (f.get("numerator", ""), f.get("denominator", "")) if x)
+        rows.append([str(i), f["text"], what, where, sides])
     return rows
 
 
@@ -158,5 +158,5 @@ def render_docx(draft: Draft) -> bytes:
         from .proofread import SOURCES_BOOKMARK
 
         g.attachment_page("附件", "数据来源", bookmark=SOURCES_BOOKMARK)
-        g.table(SOURCE_HEADER, source_rows(draft.figures), widths_mm=[10, 22, 34, 18, 18, 16, 16, 22])
+        g.table(SOURCE_HEADER, source_rows(draft.figures), widths_mm=SOURCE_WIDTHS_MM)
     return g.save()

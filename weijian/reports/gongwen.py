@@ -398,6 +398,9 @@ class Gongwen:
             for i, text in enumerate(row):
                 self._cell(cells[i], str(text))
         if widths_mm:
+            table.autofit = False
+            for col, width in zip(table.columns, widths_mm, strict=False):
+                col.width = Mm(width)
             for row in table.rows:
                 for cell, width in zip(row.cells, widths_mm, strict=False):
                     cell.width = Mm(width)
@@ -405,12 +408,20 @@ class Gongwen:
 
     @staticmethod
     def _cell(cell, text: str, bold: bool = False) -> None:
+        """A cell: lines of `text` as paragraphs in 小四, single-spaced and off the page grid (a
+        paragraph on the grid would take a whole 29 pt grid line per line of text)."""
         cell.text = ""
-        p = cell.paragraphs[0]
-        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
-        p.paragraph_format.first_line_indent = Pt(0)
-        set_run_font(p.add_run(text), FONT_BODY, SIZE_SMALL_4, bold=bold or None)
+        for i, line in enumerate(str(text).split("\n")):
+            p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
+            pf = p.paragraph_format
+            pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            pf.space_before = pf.space_after = Pt(0)
+            pf.first_line_indent = Pt(0)
+            snap = OxmlElement("w:snapToGrid")
+            snap.set(qn("w:val"), "0")
+            p._p.get_or_add_pPr().append(snap)
+            size = SIZE_SMALL_4 if i == 0 else Pt(9)
+            set_run_font(p.add_run(line), FONT_BODY, size, bold=bold or None)
 
     def image(self, png: bytes, *, width_mm: float = 150, caption: str = "") -> None:
         """A chart, centred; its paragraph uses single spacing (an exact line would clip it)."""

@@ -16,7 +16,7 @@ from weijian.orgs.models import OrgUnit
 from weijian.web import dashboard
 
 from . import services
-from .document import Draft, labelled, source_rows
+from .document import Draft, labelled
 from .figures import diff
 from .proofread import MAX_BYTES, ProofreadError, segments
 
@@ -95,7 +95,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "draft": draft,
             "blocks": labelled(draft.blocks),
-            "sources": source_rows(report.figures),
             "previous": previous,
             "changes": changes,
         },
