@@ -39,7 +39,7 @@ def _year_choices() -> list[tuple[int, str]]:
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("工作要点文件"),
-        help_text=_("支持 .docx、.pdf、.txt（任意中文编码）"),
+        help_text=_("支持 .docx、.xlsx、.csv、.pdf、.txt（任意中文编码）"),
         error_messages={"required": _("请选择要上传的工作要点文件。")},
     )
     year = forms.TypedChoiceField(

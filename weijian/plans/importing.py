@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import difflib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -29,8 +30,14 @@ from weijian.textmine.numbers import parse_number
 
 from .models import Comparator, Plan, PlanDraft, Scope, Section, Target, Task, TaskDepartment, TaskLeader
 
-ALLOWED_SUFFIXES = {".docx", ".pdf", ".txt"}
+ALLOWED_SUFFIXES = {".docx", ".xlsx", ".xls", ".csv", ".pdf", ".txt"}
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# A work plan or a 任务分解表 has hundreds of paragraphs or rows; beyond these bounds a file is
+# refused before the analysis starts, so one upload cannot hold a worker for minutes.
+MAX_LINES = 20000
+MAX_CHARS = 2_000_000
+# The numbers not understood that a draft keeps and shows (the count says how many there are).
+MAX_UNKNOWN = 300
 SIMILAR_TITLE = 0.6  # difflib ratio above which two task titles are the same task reworded
 
 
@@ -47,11 +54,14 @@ def read_text(data: bytes, name: str) -> str:
 
     suffix = os.path.splitext(name)[1].lower()
     if suffix not in ALLOWED_SUFFIXES:
-        raise ImportError_(f"文件“{name}”的格式不支持：请上传 .docx、.pdf 或 .txt 格式的工作要点。")
+        raise ImportError_(
+            f"文件“{name}”的格式不支持：请上传 .docx、.xlsx、.csv、.pdf 或 .txt 格式的工作要点或任务分解表。"
+        )
     if not data:
         raise ImportError_(f"文件“{name}”是空文件。")
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImportError_(f"文件“{name}”超过 20MB，请压缩图片或分拆后再上传。")
+    _check_size(data, name)
     try:
         doc = textmine.read(data, name=name)
     except textmine.ReadError as exc:
@@ -59,7 +69,47 @@ def read_text(data: bytes, name: str) -> str:
     text = doc.text or ""
     if not text.strip():
         raise ImportError_(f"文件“{name}”中没有可识别的文字（扫描件请先转为文字版）。")
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES or len(text) > MAX_CHARS:
+        raise ImportError_(_too_large(name, lines, len(text)))
     return text
+
+
+def _too_large(name: str, lines: int, chars: int) -> str:
+    return (
+        f"文件“{name}”有 {lines} 段（行）、{chars} 个字符，超过工作要点导入的上限"
+        f"（{MAX_LINES} 段、{MAX_CHARS} 个字符）；请确认文件内容，或分拆后再导入。"
+    )
+
+
+def _check_size(data: bytes, name: str) -> None:
+    """Refuse a Word file with more paragraphs than a plan has before parsing it: a small .docx
+    can unpack to hundreds of thousands of paragraphs."""
+    if not data.startswith(b"PK\x03\x04"):
+        return
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            if "word/document.xml" not in z.namelist():
+                return
+            paragraphs = 0
+            size = 0
+            tail = b""
+            with z.open("word/document.xml") as f:
+                while chunk := f.read(1 << 20):
+                    size += len(chunk)
+                    block = tail + chunk
+                    paragraphs += block.count(b"<w:p>") + block.count(b"<w:p ")
+                    tail = block[-5:]
+                    paragraphs -= tail.count(b"<w:p>") + tail.count(b"<w:p ")
+                    if paragraphs > MAX_LINES or size > 40 * MAX_CHARS:
+                        raise ImportError_(
+                            f"文件“{name}”的段落超过 {MAX_LINES} 段（工作要点导入的上限）；请确认文件内容，或分拆后再导入。"
+                        )
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return  # the reader gives the message for a broken file
 
 
 # --- Lexicon --------------------------------------------------------------------------------
@@ -180,6 +230,45 @@ def infer_scope(sentence: str) -> str:
     return Scope.CITY
 
 
+_OPEN_ENDED = re.compile(r"长期|持续|常态|每年|每季|每月|经常性|全年推进|逐步")
+_YEAR_MONTH = re.compile(
+    r"((?:19|20)\d{2})\s*[年.\-/]\s*(1[0-2]|0?[1-9])(?!\d)\s*(?:月|[.\-/](?=\d))?\s*(?:(\d{1,2})(?!\d)\s*日?)?"
+)
+_HALF_2 = re.compile(r"下半年|年底|年末|年内|全年|12月")
+
+
+def task_deadline(written: str | None, year: int) -> date | None:
+    """A task's 完成时限 as a date: 年底 → 12-31 of the plan year, 6月底 → 06-30, 第三季度 → 09-30,
+    上半年 → 06-30, 2024年10月 → 2024-10-31, 2024-10-15 as written; 长期坚持/持续推进 → None.
+    Several limits (one per measure, joined by ；) give the latest."""
+    if not written:
+        return None
+    found: list[date] = []
+    for part in re.split(r"[；;]", written):
+        part = part.strip()
+        if not part:
+            continue
+        m = _YEAR_MONTH.search(part)
+        if m:
+            y, month = int(m.group(1)), int(m.group(2))
+            last = calendar.monthrange(y, month)[1]
+            day = int(m.group(3)) if m.group(3) and 1 <= int(m.group(3)) <= last else last
+            found.append(date(y, month, day))
+            continue
+        m = re.search(r"((?:19|20)\d{2})\s*年(?:底|末|内)?", part)
+        y = int(m.group(1)) if m else year
+        if _MONTH_END.search(part) or _QUARTER.search(part) or "上半年" in part or _HALF_2.search(part):
+            found.append(infer_deadline(part, y))
+        elif re.search(r"(1[0-2]|[1-9])月", part):
+            month = int(re.search(r"(1[0-2]|[1-9])月", part).group(1))
+            found.append(date(y, month, calendar.monthrange(y, month)[1]))
+        elif m:
+            found.append(date(y, 12, 31))
+        elif _OPEN_ENDED.search(part):
+            continue
+    return max(found) if found else None
+
+
 def infer_deadline(sentence: str, year: int) -> date:
     """年底/年末/年内 → 12-31; 上半年 → 6-30; N月底/N月前 → end of month N; 第N季度 → its end;
     nothing said → 12-31 of the plan year."""
@@ -199,14 +288,38 @@ def infer_deadline(sentence: str, year: int) -> date:
     return date(year, 12, 31)
 
 
-def _unknown_numbers(text: str, covered: list[tuple[int, int]]) -> list[dict]:
+def _unknown_numbers(
+    text: str, covered: list[tuple[int, int]], limit: int = MAX_UNKNOWN, work: list[int] | None = None
+) -> tuple[list[dict], int]:
     """Arabic numbers the analysis did not read as a quantity, leaving out dates, years,
-    document numbers and heading numbers, which are not quantities."""
+    document numbers and heading numbers, which are not quantities. Returns the first `limit`
+    of them and how many there are. One sweep over the numbers and the sorted covered spans
+    together (linear in the text); `work`, when given, counts its steps."""
     spans = sorted(covered)
-    out = []
+    out: list[dict] = []
+    total = 0
+    j = 0
+    steps = 0
     for m in _NUMBER.finditer(text):
         s, e = m.span()
-        if any(a <= s < b or a < e <= b for a, b in spans):
+        steps += 1
+        # Spans that end before this number can cover no later one either.
+        while j < len(spans) and spans[j][1] <= s:
+            j += 1
+            steps += 1
+        k = j
+        hit = False
+        # Spans starting at or before this number's end; sorted by start, they may overlap.
+        while k < len(spans) and spans[k][0] < e:
+            steps += 1
+            a, b = spans[k]
+            if a <= s < b or a < e <= b:
+                hit = True
+                break
+            k += 1
+            if k - j > 8:
+                break  # figures do not nest deeper than this; keeps the sweep linear
+        if hit:
             continue
         after = text[e : e + 1]
         before = text[s - 1 : s] if s else ""
@@ -214,20 +327,38 @@ def _unknown_numbers(text: str, covered: list[tuple[int, int]]) -> list[dict]:
             continue
         if before in '〔[【（(第“"' and before:
             continue
-        if len(m.group()) == 4 and re.match(r"[—\-－~～至到]\s*[0-9０-９]{2,4}\s*年", text[e : e + 8]):
+        if len(m.group()) == 4 and _YEAR_RANGE.match(text, e, e + 8):
             continue  # the first year of a range: 2016—2018年
         if after in "、．.）)" and (s == 0 or text[s - 1] in "\n（( "):
             continue
-        if re.match(r"[A-Za-z]", after or " ") or re.match(r"[A-Za-z]", before or " "):
+        if _LATIN.match(after or " ") or _LATIN.match(before or " "):
             continue
-        out.append({"text": m.group(), "start": s, "end": e})
-    return out
+        if (s == 0 or text[s - 1] == "\n") and after == "\t":
+            continue  # the first cell of a table row: its 序号
+        total += 1
+        if len(out) < limit:
+            out.append({"text": m.group(), "start": s, "end": e})
+    if work is not None:
+        work.append(steps)
+    return out, total
+
+
+_YEAR_RANGE = re.compile(r"[—\-－~～至到]\s*[0-9０-９]{2,4}\s*年")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
 
 
 def _title_of(text: str, year: int) -> str:
     for line in text.splitlines()[:40]:
         line = line.strip()
-        if 6 <= len(line) <= 50 and re.search(r"(工作要点|工作计划|工作任务)$", line) and "《" not in line:
+        if (
+            6 <= len(line) <= 50
+            and re.search(r"(工作要点|工作计划|工作任务|任务分解表|任务台账|台账|任务清单)$", line)
+            and "《" not in line
+        ):
             return line
     return f"{year}年工作要点"
 
@@ -263,13 +394,20 @@ def propose(text: str, year: int | None = None, analysis=None) -> dict:
                 "leaders": list(t.leaders),
                 "departments": list(t.departments),
                 "lead_departments": list(t.lead_departments),
+                "partners": list(t.partners),
+                "deadline_text": t.deadline or "",
+                "deadline": _iso(task_deadline(t.deadline, year)),
                 "start": t.start,
                 "end": t.end,
             }
         )
+    by_start = sorted(tasks, key=lambda t: t["start"])
+    task_starts = [t["start"] for t in by_start]
 
     def task_for(pos: int) -> str | None:
-        inside = [t for t in tasks if t["start"] <= pos < t["end"]]
+        # Tasks do not nest: the task holding `pos` is among the last few starting before it.
+        i = bisect_right(task_starts, pos)
+        inside = [t for t in by_start[max(0, i - 4) : i] if t["start"] <= pos < t["end"]]
         if inside:
             return min(inside, key=lambda t: t["end"] - t["start"])["key"]
         return None
@@ -317,6 +455,7 @@ def propose(text: str, year: int | None = None, analysis=None) -> dict:
         targets.append(
             _target_item(len(targets) + 1, f, task_for(f.start), phrase, code, sentence, year, scope_text)
         )
+    unknown, unknown_total = _unknown_numbers(text, covered)
     return {
         "version": 1,
         "year": year,
@@ -327,7 +466,8 @@ def propose(text: str, year: int | None = None, analysis=None) -> dict:
         "tasks": tasks,
         "targets": targets,
         "facts": others,
-        "unknown": _unknown_numbers(text, covered),
+        "unknown": unknown,
+        "unknown_total": unknown_total,
     }
 
 
@@ -393,6 +533,8 @@ def summary(proposal: dict, *, include_dropped: bool = False) -> dict:
                 "leaders": t["leaders"],
                 "departments": t["departments"],
                 "lead_departments": t["lead_departments"],
+                "partners": t.get("partners", []),
+                "deadline": t.get("deadline"),
             }
             for t in proposal["tasks"]
         ],
@@ -622,6 +764,17 @@ def correct_task(draft: PlanDraft, key: str, data: dict) -> dict:
     for fld in ("leaders", "departments", "lead_departments"):
         if fld in data:
             task[fld] = _split_names(data[fld])
+    if "deadline" in data:
+        value = (data["deadline"] or "").strip()
+        if value:
+            try:
+                task["deadline"] = date.fromisoformat(value).isoformat()
+            except ValueError:
+                raise CorrectionError(
+                    f"完成时限“{value}”不是有效日期（格式 2024-12-31），留空表示长期任务。"
+                ) from None
+        else:
+            task["deadline"] = None
     if not task["departments"] and not task["lead_departments"]:
         raise CorrectionError(f"任务“{task['num'] or task['title']}”至少需要一个责任科室或牵头科室。")
     draft.save(update_fields=["proposal"])
@@ -693,6 +846,10 @@ def _sections(plan: Plan, proposal: dict) -> dict[str, Section]:
     return out
 
 
+def _date_or_none(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
 def _body(proposal: dict, item: dict) -> str:
     return proposal["text"][item.get("start", 0) : item.get("end", 0)]
 
@@ -733,6 +890,7 @@ def confirm(draft: PlanDraft, user, area: OrgUnit | None = None) -> Plan:
                 title=item["title"][:500],
                 body=_body(proposal, item),
                 order=i,
+                deadline=_date_or_none(item.get("deadline")),
             )
             _set_owners(task, item, index)
             task.save(update_fields=["leader_note"])
@@ -878,6 +1036,7 @@ def apply_revision(plan: Plan, proposal: dict, changes: list[TaskChange], user=N
         task.title = item["title"][:500]
         task.body = _body(proposal, item)
         task.section = sections.get(item["section"])
+        task.deadline = _date_or_none(item.get("deadline"))
         task.order = order
         task.active = True
         task.save()

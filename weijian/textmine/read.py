@@ -530,7 +530,7 @@ def read(source: str | Path | bytes, *, name: str | None = None) -> Document:
         if suffix == ".docx":
             raise ReadError(f"Word 文档“{name}”已加密，请解除密码保护后再上传。")
         raise ReadError(f"文件“{name}”：" + _UNSUPPORTED.get(suffix, _UNSUPPORTED[".doc"]))
-    elif suffix in (".pdf", ".docx"):
+    elif suffix in (".pdf", ".docx", ".xlsx"):
         raise ReadError(
             f"文件“{name}”扩展名为 {suffix}，但内容不是有效的 {suffix[1:].upper()} 文件，可能已损坏。"
         )

@@ -141,8 +141,11 @@ def test_promoted_quantity_becomes_a_target(cat, users, city):
 
 
 def test_unreadable_upload_names_the_file(users):
-    with pytest.raises(importing.ImportError_, match="“要点.xls”的格式不支持"):
-        importing.read_text(b"abc", "要点.xls")
+    with pytest.raises(importing.ImportError_, match="“要点.pptx”的格式不支持"):
+        importing.read_text(b"abc", "要点.pptx")
+    # .xls is accepted when it is really .xlsx; an old binary .xls is asked to be saved as .xlsx.
+    with pytest.raises(importing.ImportError_, match="“要点.xls”.*另存为 .xlsx"):
+        importing.read_text(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "要点.xls")
     with pytest.raises(importing.ImportError_, match="空文件"):
         importing.read_text(b"", "要点.txt")
     with pytest.raises(importing.ImportError_, match="无法读取"):

@@ -61,9 +61,12 @@ def test_upload_preview_correct_confirm(client, users, cat, city, fixed_engine):
 
 def test_upload_of_wrong_file_is_answered_in_chinese(client, users):
     login(client, users["admin"])
-    r = client.post(reverse("plans:import"), {"file": SimpleUploadedFile("要点.xlsx", b"xx"), "year": YEAR})
+    r = client.post(reverse("plans:import"), {"file": SimpleUploadedFile("要点.pptx", b"xx"), "year": YEAR})
     assert r.status_code == 200
-    assert "文件“要点.xlsx”的格式不支持" in r.content.decode()
+    assert "文件“要点.pptx”的格式不支持" in r.content.decode()
+    r = client.post(reverse("plans:import"), {"file": SimpleUploadedFile("台账.xlsx", b"xx"), "year": YEAR})
+    assert r.status_code == 200
+    assert "“台账.xlsx”" in r.content.decode() and "不是有效的 XLSX 文件" in r.content.decode()
     assert not PlanDraft.objects.exists()
 
 
