@@ -36,8 +36,9 @@ class Draft:
     def table(self, header: list[str], rows: list[list[str]]) -> None:
         self.blocks.append({"kind": "table", "header": header, "rows": rows})
 
-    def chart(self, chart: dict, caption: str) -> None:
-        self.blocks.append({"kind": "chart", "chart": chart, "caption": caption})
+    def chart(self, chart: dict, caption: str, source: dict | None = None) -> None:
+        """`source`: what the chart shows (target, org_unit, period, view), as on the analysis page."""
+        self.blocks.append({"kind": "chart", "chart": chart, "caption": caption, "source": source or {}})
 
     @property
     def text(self) -> str:

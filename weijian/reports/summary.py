@@ -333,10 +333,19 @@ def _charts(d: Draft, ctx: Context, inds: list[Indicator]) -> None:
     for ind in inds:
         a = dashboard.analyse(ind, ctx.org, ctx.period)
         trend = a.trend.as_chart()
+        source = {"target": ind.code, "org_unit": ctx.org.code, "period": ctx.period}
         if any(v is not None for s in trend["series"] for v in s["data"]):
-            d.chart(trend, f"图{_chart_no(d)}　{ctx.org.name}{ind.name}（{trend['title']}）")
+            d.chart(
+                trend,
+                f"图{_chart_no(d)}　{ctx.org.name}{ind.name}（{trend['title']}）",
+                {**source, "view": "trend"},
+            )
         if a.children_chart is not None and len(a.children_chart.labels) >= 2:
-            d.chart(a.children_chart.as_chart(), f"图{_chart_no(d)}　{ctx.org.name}各下级单位{ind.name}")
+            d.chart(
+                a.children_chart.as_chart(),
+                f"图{_chart_no(d)}　{ctx.org.name}各下级单位{ind.name}",
+                {**source, "view": "children"},
+            )
 
 
 def _chart_no(d: Draft) -> int:

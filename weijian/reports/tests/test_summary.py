@@ -138,3 +138,20 @@ def test_a_redraft_after_the_data_changed_shows_the_changed_figure(drafted, tmp_
     assert second.previous() == first
     changed = {c.key for c in diff(first.figures, second.figures)}
     assert f["key"] in changed
+
+
+def test_charts_are_the_analysis_page_charts(drafted):
+    from weijian.web import dashboard
+
+    _, report = drafted
+    charts = [b for b in report.content["blocks"] if b["kind"] == "chart"]
+    assert {c["source"]["view"] for c in charts} == {"trend", "children"}
+    for c in charts:
+        src = c["source"]
+        a = dashboard.analyse(
+            Indicator.objects.get(code=src["target"]),
+            OrgUnit.objects.get(code=src["org_unit"]),
+            src["period"],
+        )
+        page = a.trend.as_chart() if src["view"] == "trend" else a.children_chart.as_chart()
+        assert c["chart"] == page
