@@ -25,6 +25,7 @@ from . import bulk, periods
 from .clean import parse_decimal
 from .models import DataValue, DataValueAudit, ImportJob, Period
 from .problems import bounded_rows
+from .signals import notify_values_changed
 from .validation import compiled_rules, range_problem
 
 _BATCH = 2000
@@ -318,7 +319,18 @@ def apply(checked: Checked, user, source: str, *, job: ImportJob | None = None) 
                 # import updates; a larger one (taken only as pages are read) saves disk reads.
                 with connection.cursor() as cursor:
                     cursor.execute("PRAGMA cache_size = -262144")
+            # The old values audited are read here, inside the write transaction and after the
+            # units' write locks: read in `check`, another user's write in between would make
+            # the audit chain skip a step.
+            bulk.lock_units({p.org_unit.pk for p in checked.good})
             period_ids = _ensure_periods({p.period_code for p in checked.good}, checked.period_rows)
+            fresh = _existing(checked.good, {code: Period(pk=pk) for code, pk in period_ids.items()}, set())
+            for p in checked.good:
+                key = (p.element.pk, p.org_unit.pk, period_ids[p.period_code])
+                if fresh.get(key) != checked.existing.get(key):
+                    # Changed by someone else since it was checked: tell, never overwrite.
+                    raise IntegrityError("changed since checked")
+            checked.existing = fresh
             inserts: list[tuple[int, int, int, Decimal, str]] = []
             updates: list[tuple[int, Decimal, str]] = []
             deletes: list[int] = []
@@ -348,6 +360,8 @@ def apply(checked: Checked, user, source: str, *, job: ImportJob | None = None) 
             for i in range(0, len(deletes), _ID_CHUNK):
                 DataValue.objects.filter(pk__in=deletes[i : i + _ID_CHUNK]).delete()
             _write_audits(audits, actor, source, job)
+            if audits:  # every change has its audit row: tell the pre-aggregated totals
+                notify_values_changed({a[0] for a in audits}, {a[2] for a in audits}, {a[1] for a in audits})
     except IntegrityError:
         raise DataError(
             [Problem(None, "", "保存时发现其他用户刚刚填报了相同的数据，本次未作任何修改，请刷新后重试")]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("data/entry/template/", views.data_template, name="data_template"),
     path("data/import/", views.data_import, name="data_import"),
     path("data/import/<int:pk>/", views.import_result, name="import_result"),
+    path("data/import/<int:pk>/progress/", views.import_progress, name="import_progress"),
     path("analysis/", views.analysis, name="analysis"),
     path("analysis/export/", views.analysis_export, name="analysis_export"),
 ]

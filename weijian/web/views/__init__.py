@@ -5,7 +5,7 @@ from .analysis import analysis, analysis_export
 from .catalogue import catalogue
 from .entry import data_entry, data_template
 from .home import home
-from .imports import data_import, import_result
+from .imports import data_import, import_progress, import_result
 from .orgs import org_detail, org_io, org_tree
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "home",
     "data_import",
     "import_result",
+    "import_progress",
     "org_detail",
     "org_io",
     "org_tree",
