@@ -48,11 +48,14 @@ _NUMERAL_RUN = re.compile(
 # it is a word (一般, 一票否决, 统一).
 _AFTER_OK = set("个分处项次名%‰倍起例人张家所件条位档年岁户床台篇")
 _BEFORE_OK = set("第每扣得加低高于至到和与过超降增提少多减计达在为-")
+# The units a figure in a criterion carries (rates, and the measure words of counts).
+_UNIT = r"(?:%|‰|\ue000|\ue001|万元|亿元|人次|平方米|小时|分钟|公里|[张人家所元天日岁户床台件篇例])?"
+_FIGURE = rf"(\d+(?:\.\d+)?{_UNIT})"
 _SIGNS = [
-    (re.compile(r"(?:≥|>=|≧|不小于)(\d+(?:\.\d+)?[%‰\ue000\ue001]?)"), r"\1及以上"),
-    (re.compile(r"(?:≤|<=|≦|不大于)(\d+(?:\.\d+)?[%‰\ue000\ue001]?)"), r"\1及以下"),
-    (re.compile(r">(\d+(?:\.\d+)?[%‰\ue000\ue001]?)"), r"高于\1"),
-    (re.compile(r"<(\d+(?:\.\d+)?[%‰\ue000\ue001]?)"), r"低于\1"),
+    (re.compile(rf"(?:≥|>=|≧|不小于){_FIGURE}"), r"\1及以上"),
+    (re.compile(rf"(?:≤|<=|≦|不大于){_FIGURE}"), r"\1及以下"),
+    (re.compile(rf">{_FIGURE}"), r"高于\1"),
+    (re.compile(rf"<{_FIGURE}"), r"低于\1"),
 ]
 
 
@@ -86,9 +89,7 @@ def _tidy(text: str) -> str:
     return re.sub(r"[~～—–]+", "-", s).rstrip("。；，")
 
 
-_BETWEEN_SIGNS = re.compile(
-    r"(\d+(?:\.\d+)?[%‰\ue000\ue001]?)(≤|<|<=|≦)[^\d，；]{0,12}?(≤|<|<=|≦)(\d+(?:\.\d+)?[%‰\ue000\ue001]?)"
-)
+_BETWEEN_SIGNS = re.compile(rf"{_FIGURE}(<=|≤|≦|<)[^\d，；]{{0,12}}?(<=|≤|≦|<){_FIGURE}")
 
 
 def _between(m: re.Match) -> str:
@@ -113,7 +114,6 @@ def normalise(text: str) -> str:
 # --- pieces -----------------------------------------------------------------------------------
 
 NUM = r"\d+(?:\.\d+)?"
-_UNIT = r"(?:%|‰|\ue000|\ue001|万元|亿元|人次|平方米|小时|分钟|公里|[张人家所元天日岁户床台件篇例])?"
 _TGT = r"(?:年度目标任务|目标任务|年度目标|目标要求|目标值)"
 _PTS = rf"(?:得满分|满分|不得分|不计分|得0分|计0分|得(?P<{{p}}>{NUM})分|计(?P<{{q}}>{NUM})分)"
 
@@ -815,6 +815,8 @@ def _bands(r: _Read) -> R.Rule | None:
     units = {u for *_, u in found if u}
     if len(units) > 1:
         raise _NotARule(f"各分段的单位不一致：{'、'.join(sorted(units))}")
+    if all(f[1].points == 0 for f in found):
+        raise _NotARule("只写明了不得分的情形，未写明如何得分")
     for a, b in taken:
         r.used.append((a, b))
     found.sort(key=lambda f: f[0])
@@ -982,6 +984,10 @@ def read_criterion(text: str, points: Decimal | None = None) -> Reading:
         except R.RuleError as e:
             return Reading(None, 0.0, (f"读出的参数无效：{e}",))
     left = r.leftover()
+    scoring = re.findall(r"[^，；]*(?:扣|加|得)\d+(?:\.\d+)?分[^，；]*", left)
+    if scoring:
+        bits = "、".join(f"“{b}”" for b in scoring)
+        return Reading(None, 0.0, (f"评分标准中有未能理解的计分规定：{bits}，请手工设置评分规则",))
     if re.search(r"\d", left):
         bits = "、".join(f"“{b}”" for b in re.findall(r"[^，；]*\d[^，；]*", left))
         r.note(f"未能理解：{bits}", 0.5)
