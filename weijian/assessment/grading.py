@@ -288,10 +288,10 @@ def total(results: Mapping[str, ItemResult], policy: SchemePolicy) -> Total:
     cat_full: dict[str, Decimal] = {}
     for item, r in results.items():
         role = policy.role(item)
+        if r.veto:  # whatever role the policy gives the item, a veto met is a veto
+            effect, grade = policy.vetoes.get(item, ("fail", ""))
+            hits.append(VetoHit(item, effect, grade, r.computation))
         if role == "veto":
-            if r.veto:
-                effect, grade = policy.vetoes.get(item, ("fail", ""))
-                hits.append(VetoHit(item, effect, grade, r.computation))
             continue
         p = points[item]
         if role == "bonus":

@@ -68,6 +68,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, ClassVar
 
+from weijian.data.formatting import rate_unit
+
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
@@ -99,16 +101,16 @@ def format_points(d: Decimal | None) -> str:
 
 
 def _v(d: Decimal, unit: str) -> str:
-    return f"{format_points(d)}{unit}"
+    return f"{format_points(d)}{rate_unit(unit)}"
 
 
 def _p(d: Decimal, unit: str) -> str:
-    return f"{format_number(d)}{unit}"
+    return f"{format_number(d)}{rate_unit(unit)}"
 
 
 def _gap_word(unit: str) -> str:
     """The word for a difference of two figures in `unit`: rates differ in points."""
-    return {"%": "个百分点", "‰": "个千分点"}.get(unit, unit)
+    return {"%": "个百分点", "‰": "个千分点"}.get(unit, rate_unit(unit))
 
 
 # --- API dataclasses --------------------------------------------------------------------------
@@ -261,8 +263,15 @@ class Rule:
     def _sentence(self, max_points: Decimal) -> str:
         raise NotImplementedError
 
+    def _unit_shown(self) -> bool:
+        """Whether the sentence shows the figure's unit (else the suffix names it)."""
+        return True
+
     def _suffix(self) -> str:
         out = ""
+        unit = getattr(self, "unit", "%")
+        if unit != "%" and not self._unit_shown():
+            out += f"；计量单位：{unit or '无'}"
         if self.missing == "excluded":
             out += "；数据缺失的，该项按不适用处理，不参与计分"
         elif self.missing == "failing":
@@ -342,6 +351,9 @@ class Threshold(Rule):
             return [f"未达标得分{format_number(self.partial)}分超过了该项分值{format_number(max_points)}分"]
         return []
 
+    def _unit_shown(self) -> bool:
+        return self.target is not None
+
     def _sentence(self, max_points: Decimal) -> str:
         reach = _reach(self.target, self.unit, self.higher_is_better, self.inclusive)
         if self.partial:
@@ -375,6 +387,9 @@ class Proportional(Rule):
         if self.cap is not None and self.cap <= ONE:
             raise RuleError(f"超额计分上限应大于1倍，而不是{format_number(self.cap)}倍")
         _positive(self.target, "target", allow_zero=True)
+
+    def _unit_shown(self) -> bool:
+        return self.target is not None
 
     def _sentence(self, max_points: Decimal) -> str:
         t = "目标值" if self.target is None else _p(self.target, self.unit)
@@ -441,6 +456,9 @@ class LinearDeduction(Rule):
         _positive(self.cap, "cap")
         _positive(self.target, "target", allow_zero=True)
 
+    def _unit_shown(self) -> bool:
+        return self.target is not None or self.gap_unit != "%"
+
     def _gap_text(self, amount: Decimal) -> str:
         if self.gap_unit == "%":
             return f"{format_number(amount)}%"
@@ -469,11 +487,19 @@ class LinearDeduction(Rule):
         short = (t - x) if self.higher_is_better else (x - t)
         if short <= 0:
             return _scored(max_points, max_points, f"{head}，已达到目标，得满分{format_points(max_points)}分")
+        limit = min(self.cap, max_points) if self.cap is not None else max_points
+        if self.gap_unit == "%" and t == 0:
+            # A relative gap from a zero target is endless: everything the rule can take is lost.
+            points = max_points - limit
+            text = f"{head}，目标为0，无法按相对差距折算，扣{format_points(limit)}分，得{format_points(points)}分"
+            return _scored(
+                points,
+                max_points,
+                text,
+                f"{_aim(t, self.unit, self.higher_is_better)}可再得{format_points(limit)}分",
+            )
         if self.gap_unit == "%":
-            if t == 0:
-                gap = self.per * 10**6  # any excess over a zero target is infinitely far: all is lost
-            else:
-                gap = short / t * HUNDRED
+            gap = short / t * HUNDRED
             gap_text = f"相对目标{'低' if self.higher_is_better else '高'}{format_points(gap)}%"
         else:
             gap = short
@@ -483,7 +509,6 @@ class LinearDeduction(Rule):
             n = n.to_integral_value(rounding=ROUND_CEILING)
         elif self.steps == "floor":
             n = n.to_integral_value(rounding=ROUND_FLOOR)
-        limit = min(self.cap, max_points) if self.cap is not None else max_points
         lost = min(limit, n * self.deduct)
         points = max_points - lost
         rule = f"每{'低' if self.higher_is_better else '高'}{self._gap_text(self.per)}扣{format_number(self.deduct)}分"
@@ -760,6 +785,9 @@ class Improvement(Rule):
             raise RuleError(f"按百分点计提高幅度时指标单位应为%，而不是“{self.unit}”")
         _positive(self.by, "by")
 
+    def _unit_shown(self) -> bool:
+        return self.by_unit != "%"
+
     def _amount(self, d: Decimal) -> str:
         return f"{format_number(d)}%" if self.by_unit == "%" else f"{format_number(d)}{_gap_word(self.unit)}"
 
@@ -1018,8 +1046,8 @@ class Deduction(Rule):
         if inputs.count is None:
             if self.missing == "excluded":
                 return self._missing(max_points, f"{what}数")
-            if self.missing == "failing":
-                limit = self._limit(max_points)
+            limit = self._limit(max_points)
+            if self.missing == "failing" and limit is not None:
                 return ItemResult(
                     -limit,
                     max_points,

@@ -243,3 +243,9 @@ def test_policy_validation_in_chinese():
 def test_not_applicable_result_counts_nowhere():
     t = total({"a": r(8, 10), "b": not_applicable(D(10), "无住院服务")}, SchemePolicy(full=D(20)))
     assert t.points == 16 and t.applicable == 10
+
+
+def test_a_veto_met_counts_even_when_the_policy_forgot_its_role():
+    vres = Veto().score(Inputs(flag=True), D(0))
+    t = total({"a": r(95, 100), "v": vres}, SchemePolicy())
+    assert t.grade == "不合格" and t.points == 95

@@ -441,3 +441,15 @@ def test_bad_parameters_are_refused_in_chinese(d, message):
 def test_points_are_decimal_and_shown_with_two_places():
     res = Proportional(target=D(3)).score(Inputs(value=D(1)), TEN)
     assert isinstance(res.points, D) and format_points(res.points) == "3.33"
+
+
+def test_linear_relative_gap_from_a_zero_target_loses_everything_it_can():
+    r = LinearDeduction(target=D(0), unit="例", gap_unit="%", deduct=D(1), cap=D(4), higher_is_better=False)
+    res = r.score(Inputs(value=D(2)), TEN)
+    assert res.points == 6 and "目标为0" in res.computation
+    assert pts(r, value=D(0)) == 10
+
+
+def test_deduction_failing_without_any_limit_deducts_nothing_it_cannot_bound():
+    res = Deduction(per=D(1), missing="failing").score(Inputs(), D(0))
+    assert res.points == 0 and res.status == "missing"
