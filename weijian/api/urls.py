@@ -6,10 +6,11 @@ view here is exempt from the site's LoginRequiredMiddleware, which would redirec
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver, include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
+from weijian.assessment import api as assessment_api
 from weijian.plans import api as plans_api
 
 from . import views
@@ -39,12 +40,14 @@ urlpatterns = _exempt(
         path("token/", views.token, name="api-token"),
         # The schema and its UI describe the API, not its data: readable without signing in.
         path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),
+        # The split view serves its start-up script as a file, as the Content-Security-Policy requires.
         path(
             "docs/",
-            SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[AllowAny]),
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema", permission_classes=[AllowAny]),
             name="api-docs",
         ),
         path("plans/", include(plans_api.router.urls)),
+        path("assessment/", include(assessment_api.router.urls)),
         path("", include(router.urls)),
         re_path(r"^.*$", not_found),
     ]

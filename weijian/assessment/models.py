@@ -304,13 +304,13 @@ class Item(models.Model):
 class ResultQuerySet(models.QuerySet):
     def for_user(self, user) -> ResultQuerySet:
         """Admin and leaders see every result; a reviewer the results of the schemes it reviews;
-        a unit its own subtree's results, and every result of a scheme once it is published
-        (the 通报 is public within the system)."""
+        a unit its own subtree's results of issued schemes. (Once a scheme is published every
+        user also sees its ranking — the ranking page, not other units' scorecards.)"""
         if sees_all(user):
             return self
         if not scope.is_active(user):
             return self.none()
-        q = Q(scheme__reviewers=user) | Q(scheme__stage=Stage.PUBLISHED)
+        q = Q(scheme__reviewers=user)
         if user.org_unit_id is not None:
             q |= scope.subtree_q(user, "org_unit") & ~Q(scheme__stage=Stage.DRAFT)
         return self.filter(q).distinct()

@@ -11,7 +11,6 @@ a change in the data after scoring does not move a result.
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -42,7 +41,8 @@ def _d(v) -> Decimal | None:
 
 
 def _s(v) -> str | None:
-    return None if v is None else format(v, "f")
+    """A Decimal as exact text without trailing zeros ("96", "8.5"), None as None."""
+    return None if v is None else rules.format_number(Decimal(v))
 
 
 def _figure_text(name: str, fig, period: str, unit: str) -> str:
@@ -81,7 +81,6 @@ def gather(scheme: Scheme, units: list[OrgUnit], today: date) -> dict[tuple[int,
     year = str(scheme.year)
     last = str(scheme.year - 1)
     out: dict[tuple[int, int], dict] = {}
-    peer_of = {u.pk: scheme.peer_group_of(u) for u in units}
 
     sup_rows = list(
         SupervisionItem.objects.filter(
@@ -100,10 +99,8 @@ def gather(scheme: Scheme, units: list[OrgUnit], today: date) -> dict[tuple[int,
             figs = _values(measure, units, year)
             lasts = _values(measure, units, last)
         target = item.target.value if item.source == Source.TARGET and item.target_id else item.target_value
-        peers_by_group: dict[str, dict[str, str | None]] = defaultdict(dict)
-        for u in units:
-            fig = figs.get(u.pk)
-            peers_by_group[peer_of[u.pk]][u.code] = _s(getattr(fig, "value", None))
+        # A rank rule ranks every assessed unit ("参评单位"); peer groups are ranked on totals.
+        peers = {u.code: _s(getattr(figs.get(u.pk), "value", None)) for u in units}
         for u in units:
             snap: dict = {"unit": u.code, "period": year, "target": _s(target)}
             if item.source in (Source.INDICATOR, Source.TARGET) and measure is not None:
@@ -114,7 +111,7 @@ def gather(scheme: Scheme, units: list[OrgUnit], today: date) -> dict[tuple[int,
                     denominator=_s(getattr(fig, "denominator", None)),
                     last_year=_s(getattr(before, "value", None)),
                     measure_unit=getattr(fig, "unit", ""),
-                    peers=peers_by_group[peer_of[u.pk]],
+                    peers=peers,
                     source=_figure_text(measure.name, fig, year, u.name),
                 )
             elif item.source == Source.TASK and item.task_id:
@@ -346,6 +343,8 @@ def _store(
     old = score.points
     snap["rule"] = item.rule
     snap["criterion"] = item.criterion
+    if item.rule.get("target") is not None:  # the rule's own target wins (rules.Rule._target)
+        snap["target"] = str(item.rule["target"])
     if score.inputs.get("override"):
         snap["override"] = score.inputs["override"]
     score.inputs = snap

@@ -494,7 +494,7 @@ def what_if(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assessment/_what_if.html",
-        {"w": outcome, "shows_rank": workflow.can_see_ranking(request.user, result.scheme) or True},
+        {"w": outcome, "shows_rank": workflow.can_see_ranking(request.user, result.scheme)},
     )
 
 
@@ -520,10 +520,12 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
         groups.setdefault(scheme.peer_group_of(r.org_unit), []).append(r)
     for members in groups.values():
         members.sort(key=lambda r: (r.peer_rank or 999, r.org_unit.code))
+    visible = set(Result.objects.for_user(request.user).filter(scheme=scheme).values_list("pk", flat=True))
     return render(
         request,
         "assessment/ranking.html",
         {
+            "visible": visible,
             "scheme": scheme,
             "grid": grid,
             "cat_rows": cat_rows,

@@ -46,6 +46,10 @@ class WorkflowError(Exception):
     """An action refused; the message is Chinese and says why."""
 
 
+class Refused(WorkflowError):
+    """Refused because of who the user is or where the scheme stands (not because of the input)."""
+
+
 def _stage_label(stage: str) -> str:
     return Stage(stage).label
 
@@ -189,7 +193,7 @@ def advance(scheme: Scheme, user, today: date | None = None) -> str:
 
     refusal = refuse_advance(user, scheme)
     if refusal:
-        raise WorkflowError(refusal)
+        raise Refused(refusal)
     today = today or timezone.localdate()
     nxt = next_stage(scheme)
     now = timezone.now()
@@ -223,7 +227,7 @@ def advance(scheme: Scheme, user, today: date | None = None) -> str:
 def self_assess(user, score: ItemScore, points: Decimal | None, note: str) -> None:
     refusal = refuse_self_assess(user, score.result)
     if refusal:
-        raise WorkflowError(refusal)
+        raise Refused(refusal)
     if points is not None and (points < 0 or points > score.max_points):
         raise WorkflowError(f"自评得分应在0至{_fmt(score.max_points)}分之间。")
     score.self_points = points
@@ -234,7 +238,7 @@ def self_assess(user, score: ItemScore, points: Decimal | None, note: str) -> No
 def submit_self_assessment(user, result: Result) -> None:
     refusal = refuse_self_assess(user, result)
     if refusal:
-        raise WorkflowError(refusal)
+        raise Refused(refusal)
     result.self_submitted_at = timezone.now()
     result.self_submitted_by = user
     result.save(update_fields=["self_submitted_at", "self_submitted_by"])
@@ -243,7 +247,7 @@ def submit_self_assessment(user, result: Result) -> None:
 def reply(user, result: Result, text: str) -> None:
     refusal = refuse_reply(user, result)
     if refusal:
-        raise WorkflowError(refusal)
+        raise Refused(refusal)
     if not text.strip():
         raise WorkflowError("反馈意见不能为空。")
     result.reply = text.strip()
@@ -254,7 +258,7 @@ def reply(user, result: Result, text: str) -> None:
 def file_appeal(user, score: ItemScore, text: str, requested: Decimal | None = None, today=None) -> Appeal:
     refusal = refuse_appeal(user, score.result, today)
     if refusal:
-        raise WorkflowError(refusal)
+        raise Refused(refusal)
     if not text.strip():
         raise WorkflowError("请写明申诉理由。")
     if requested is not None and (requested < 0 or requested > score.max_points):
@@ -275,7 +279,7 @@ def review(user, score: ItemScore, *, level: str = "", points: Decimal | None = 
 
     refusal = refuse_review(user, score.result)
     if refusal:
-        raise WorkflowError(refusal)
+        raise Refused(refusal)
     if score.item.source != Source.REVIEW:
         raise WorkflowError("该项不是评审打分项。")
     if not reason.strip():
@@ -298,7 +302,7 @@ def record_checked(user, score: ItemScore, *, value=None, count=None, flag=False
 
     refusal = refuse_review(user, score.result)
     if refusal:
-        raise WorkflowError(refusal)
+        raise Refused(refusal)
     if not note.strip():
         raise WorkflowError("请填写核定说明（依据、来源）。")
     if count is not None and count < 0:
@@ -319,7 +323,7 @@ def decide_appeal(
 
     refusal = refuse_decide_appeal(user, appeal)
     if refusal:
-        raise WorkflowError(refusal)
+        raise Refused(refusal)
     if not opinion.strip():
         raise WorkflowError("请填写处理意见。")
     score = appeal.score
