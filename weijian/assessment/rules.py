@@ -464,17 +464,21 @@ class LinearDeduction(Rule):
             return f"{format_number(amount)}%"
         return f"{format_number(amount)}{_gap_word(self.unit)}"
 
+    def _step_note(self) -> str:
+        per = self._gap_text(self.per)
+        return {
+            "exact": "（按实际差距折算）",
+            "ceil": f"（不足{per}按{per}计）",
+            "floor": f"（不足{per}的不扣分）",
+        }[self.steps]
+
     def _sentence(self, max_points: Decimal) -> str:
         reach = _reach(self.target, self.unit, self.higher_is_better)
         way = "低" if self.higher_is_better else "高"
         per = self._gap_text(self.per)
         if self.gap_unit == "%":
             per += "（按与目标值的相对差距计）"
-        note = {
-            "exact": "（按实际差距折算）",
-            "ceil": f"（不足{self._gap_text(self.per)}按{self._gap_text(self.per)}计）",
-            "floor": f"（不足{self._gap_text(self.per)}的不扣分）",
-        }[self.steps]
+        note = self._step_note()
         end = "扣完为止" if self.cap is None else f"最多扣{format_number(self.cap)}分"
         return f"{reach}得满分，每{way}{per}扣{format_number(self.deduct)}分{note}，{end}"
 
@@ -500,10 +504,10 @@ class LinearDeduction(Rule):
             )
         if self.gap_unit == "%":
             gap = short / t * HUNDRED
-            gap_text = f"相对目标{'低' if self.higher_is_better else '高'}{format_points(gap)}%"
+            gap_text = f"相对目标差{format_points(gap)}%"
         else:
             gap = short
-            gap_text = f"{'低' if self.higher_is_better else '高'}{format_points(gap)}{_gap_word(self.unit)}"
+            gap_text = f"差{format_points(gap)}{_gap_word(self.unit)}"
         n = gap / self.per
         if self.steps == "ceil":
             n = n.to_integral_value(rounding=ROUND_CEILING)
@@ -511,16 +515,15 @@ class LinearDeduction(Rule):
             n = n.to_integral_value(rounding=ROUND_FLOOR)
         lost = min(limit, n * self.deduct)
         points = max_points - lost
-        rule = f"每{'低' if self.higher_is_better else '高'}{self._gap_text(self.per)}扣{format_number(self.deduct)}分"
-        if self.steps == "ceil":
-            rule += "（不足一档按一档计）"
-        elif self.steps == "floor":
-            rule += "（不足一档不扣分）"
-        steps = f"计{format_points(n)}档，" if self.steps != "exact" or n != gap else ""
-        capped = "（扣完为止）" if lost == max_points and n * self.deduct > lost else ""
-        if self.cap is not None and lost == self.cap and n * self.deduct > lost:
-            capped = f"（最多扣{format_number(self.cap)}分）"
-        text = f"{head}，{gap_text}，{rule}，{steps}扣{format_points(lost)}分{capped}，得{format_points(points)}分"
+        way = "低" if self.higher_is_better else "高"
+        rule = f"每{way}{self._gap_text(self.per)}扣{format_number(self.deduct)}分{self._step_note()}"
+        if lost < n * self.deduct:
+            rule += (
+                "，扣完为止"
+                if self.cap is None or lost < self.cap
+                else f"，最多扣{format_number(self.cap)}分"
+            )
+        text = f"{head}，{gap_text}，{rule}，扣{format_points(lost)}分，得{format_points(points)}分"
         gain = f"{_aim(t, self.unit, self.higher_is_better)}可再得{format_points(lost)}分"
         return _scored(points, max_points, text, gain)
 

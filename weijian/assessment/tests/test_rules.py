@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from weijian.assessment.rules import (
     LABELS,
@@ -29,6 +31,7 @@ from weijian.assessment.rules import (
     not_applicable,
     rule_from_dict,
 )
+from weijian.assessment.tests.test_criteria import RULES, _valid
 
 TEN = D(10)
 
@@ -453,3 +456,55 @@ def test_linear_relative_gap_from_a_zero_target_loses_everything_it_can():
 def test_deduction_failing_without_any_limit_deducts_nothing_it_cannot_bound():
     res = Deduction(per=D(1), missing="failing").score(Inputs(), D(0))
     assert res.points == 0 and res.status == "missing"
+
+
+# --- any rule, any inputs: a result within bounds, never an exception ------------------------
+
+
+_figures = st.none() | st.decimals(
+    min_value=D(-50), max_value=D(2000), places=3, allow_nan=False, allow_infinity=False
+)
+_inputs = st.builds(
+    Inputs,
+    value=_figures,
+    target=_figures,
+    last_year=_figures,
+    peers=st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), _figures, max_size=4),
+    unit=st.sampled_from(["a", "b", "z"]),
+    count=st.none() | st.integers(min_value=0, max_value=50),
+    flag=st.none() | st.booleans(),
+    reviews=st.lists(
+        st.builds(
+            Review,
+            reviewer=st.sampled_from(["甲", "乙", "丙"]),
+            level=st.none() | st.sampled_from(["好", "较好", "一般", "差", "优秀", "未知"]),
+            points=st.none() | st.decimals(min_value=D(-1), max_value=D(30), places=1),
+            reason=st.sampled_from(["", "材料不全"]),
+        ),
+        max_size=4,
+    ).map(tuple),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rule=_valid(RULES), inputs=_inputs, max_points=st.sampled_from([D(0), D(5), D(10), D("12.5")]))
+def test_any_rule_scores_any_inputs_within_bounds(rule, inputs, max_points):
+    if rule is None:
+        return
+    res = rule.score(inputs, max_points)
+    assert res.status in ("scored", "missing", "not_applicable", "vetoed")
+    assert res.computation and res.lost >= 0
+    if res.points is None:
+        assert res.status == "missing" and rule.missing == "excluded"
+        return
+    assert isinstance(res.points, D)
+    if rule.role == "score":
+        top = max_points * (rule.cap if isinstance(rule, Proportional) and rule.cap else 1)
+        assert 0 <= res.points <= top
+    elif rule.role == "bonus":
+        assert 0 <= res.points <= (rule.cap or max_points) or max_points == 0
+    elif rule.role == "deduction":
+        assert res.points <= 0 and (rule.cap is None or -res.points <= rule.cap)
+    else:
+        assert res.points == 0 and res.veto == (res.status == "vetoed")
+    assert rule_from_dict(rule.to_dict()) == rule
