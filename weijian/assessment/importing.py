@@ -154,31 +154,37 @@ def reading_text(reading) -> str:
 
 
 def read_upload(name: str, data: bytes) -> Draft:
-    """Read an uploaded 考核细则 file into a draft (rows with their readings and row errors)."""
+    """Read an uploaded 考核细则 file into a draft: every item with its reading; a file that
+    cannot be read gives a draft with no rows and the reader's errors (file, row, column)."""
     from . import schemefile
 
-    table = schemefile.read_scheme_file(data, name)
-    draft = Draft(file_name=name, errors=list(table.errors))
-    for item in table.items:
-        reading = item.reading
-        draft.rows.append(
-            Row(
-                row=item.row,
-                category=item.category,
-                subcategory=getattr(item, "subcategory", "") or "",
-                name=item.name,
-                points=format(item.points, "f") if item.points is not None else "",
-                content=item.content,
-                criterion=item.criterion,
-                rule=reading.rule.to_dict() if reading is not None and reading.rule is not None else None,
-                reading=reading_text(reading) if reading is not None else "未能识别",
+    try:
+        table = schemefile.read_scheme_file(data, name)
+    except schemefile.SchemeFileError as e:
+        return Draft(file_name=name, errors=list(e.errors))
+    draft = Draft(file_name=name, errors=list(table.warnings), name=_title(name))
+    for cat in table.categories:
+        for item in cat.items:
+            reading = item.reading
+            draft.rows.append(
+                Row(
+                    row=item.row,
+                    category=cat.name,
+                    subcategory=item.group,
+                    name=item.name,
+                    points=rules.format_number(item.points) if item.points is not None else "0",
+                    content=item.content,
+                    criterion=item.criterion,
+                    rule=reading.rule.to_dict() if reading.rule is not None else None,
+                    reading=reading_text(reading),
+                )
             )
-        )
-    if table.title and not draft.name:
-        draft.name = table.title
-    if getattr(table, "year", None):
-        draft.year = table.year
     return draft
+
+
+def _title(file_name: str) -> str:
+    stem = file_name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return stem
 
 
 def year_choices() -> list[int]:
