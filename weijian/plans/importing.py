@@ -413,6 +413,7 @@ def propose(text: str, year: int | None = None, analysis=None) -> dict:
         return None
 
     targets, others, covered = [], [], []
+    paired = _paired_counts(text, analysis.facts)
     for f in analysis.facts:
         covered.append((f.start, f.end))
         left, right = _clause(text, f.start, f.end)
@@ -432,13 +433,19 @@ def propose(text: str, year: int | None = None, analysis=None) -> dict:
                 }
             )
             continue
-        code = (
-            f.code
-            or _link(f.indicator, text[left : f.start], lexicon)
-            or _link_by_counted_noun(text, f.start, f.end, f.unit, names)
-        )
-        phrase = _distribute_new(clean_phrase(f.indicator) or sentence[:30], text[left : f.start])
+        if id(f) in paired:
+            # “不少于20个专业250个病种”: each count with its own noun, not the other's words.
+            phrase = paired[id(f)]
+            code = lexicon.link(phrase) or _link_by_counted_noun(text, f.start, f.end, f.unit, names)
+        else:
+            code = (
+                f.code
+                or _link(f.indicator, text[left : f.start], lexicon)
+                or _link_by_counted_noun(text, f.start, f.end, f.unit, names)
+            )
+            phrase = _distribute_new(clean_phrase(f.indicator) or sentence[:30], text[left : f.start])
         scope_text = _scope_context(text, f.start)
+        phrase = _growth_phrase(phrase, _scope_context(text, f.start), f.unit)
         for shared_phrase, shared_code in _shared_tail(text[left : f.start], phrase, code, names):
             targets.append(
                 _target_item(
@@ -471,6 +478,60 @@ def propose(text: str, year: int | None = None, analysis=None) -> dict:
     }
 
 
+_PAIR_NOUN = re.compile(r"[\u4e00-\u9fff]{1,4}")
+_PAIR_STEM_TAIL = re.compile(r"(?:不少于|不低于|至少|达到|超过|覆盖|新增|达|到|共|累计)+$")
+_PAIR_STEM_HEAD = re.compile(r"^(?:开展|推进|实施|覆盖|完成|确保|力争|全面|扩大|推行|落实)+")
+
+
+def _paired_counts(text: str, facts: list) -> dict[int, str]:
+    """Counts written back to back, each followed by what it counts (“20个专业250个病种”): the
+    phrase of each is the words before the pair and its own noun (临床路径管理专业数). Returns
+    id(fact) → phrase."""
+    out: dict[int, str] = {}
+    targets = [f for f in facts if f.role == "target"]
+    for f, g in zip(targets, targets[1:], strict=False):
+        between = text[f.end : g.start]
+        if f.unit not in ("个", "") or g.unit not in ("个", "") or not _PAIR_NOUN.fullmatch(between):
+            continue
+        after = _PAIR_NOUN.match(text, g.end)
+        if not after:
+            continue
+        stem = _pair_stem(text, f.start)
+        for fact, noun in ((f, between), (g, after.group())):
+            if id(fact) not in out:
+                out[id(fact)] = stem + noun + ("" if noun.endswith("数") else "数")
+    return out
+
+
+def _pair_stem(text: str, start: int) -> str:
+    """The words that name what a pair of counts is about: the comma clause before the first
+    count without its verb and comparator, or the clause before that when nothing is left."""
+    right = start
+    for _ in range(2):
+        left = right
+        while left > 0 and not _CLAUSE_END.match(text[left - 1]):
+            left -= 1
+        stem = _PAIR_STEM_HEAD.sub("", _PAIR_STEM_TAIL.sub("", text[left:right].strip()))
+        if len(stem) >= 2:
+            return stem
+        if left == 0 or text[left - 1] not in "，,":
+            break
+        right = left - 1
+    return ""
+
+
+_GROWTH_WORDS = re.compile(r"新增|新建|增加|增设|扩增|扩充")
+_RATE_UNITS = {"%", "‰", "百分点", "1/万", "1/10万", "1/1000"}
+
+
+def _growth_phrase(phrase: str, clause: str, unit: str) -> str:
+    """A count stated as growth (新增/增加 in its clause) keeps 新增 in its phrase, so tracking
+    counts the growth over the year before, not the stock, when the indicator is a stock."""
+    if unit in _RATE_UNITS or "新增" in phrase or not _GROWTH_WORDS.search(clause + phrase):
+        return phrase
+    return "新增" + re.sub(r"^(?:增加|新建|增设|扩增|扩充)", "", phrase)
+
+
 def _target_item(
     n: int, f, task_key: str | None, phrase: str, code: str | None, sentence: str, year: int, scope_text: str
 ) -> dict:
@@ -487,6 +548,7 @@ def _target_item(
         "org_code": None,
         "deadline": infer_deadline(sentence, year).isoformat(),
         "include": True,
+        "increase": "新增" in phrase and f.unit not in _RATE_UNITS,
         "start": f.start,
         "end": f.end,
     }
@@ -735,7 +797,9 @@ def promote_fact(draft: PlanDraft, index: int) -> dict:
         "key": f"g{n}",
         "task": f.get("task"),
         "text": f["text"],
-        "phrase": clean_phrase(f["indicator"]) or sentence[:30],
+        "phrase": _growth_phrase(
+            clean_phrase(f["indicator"]) or sentence[:30], _scope_context(text, f["start"]), f["unit"]
+        ),
         "code": _link(f["indicator"], text[left : f["start"]], catalogue_lexicon()[0]),
         "cmp": f["cmp"] if f["cmp"] in Comparator.values else "=",
         "value": f["value"],
@@ -747,6 +811,7 @@ def promote_fact(draft: PlanDraft, index: int) -> dict:
         "start": f["start"],
         "end": f["end"],
     }
+    target["increase"] = "新增" in target["phrase"] and target["unit"] not in _RATE_UNITS
     draft.proposal["targets"].append(target)
     draft.proposal["targets"].sort(key=lambda t: t["start"])
     draft.save(update_fields=["proposal"])
