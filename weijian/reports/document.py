@@ -96,9 +96,12 @@ def labelled(blocks: list[dict]) -> list[dict]:
     """The blocks with headings numbered as in the Word file (for the page)."""
     from .gongwen import cn_ordinal
 
-    out, h1, h2 = [], 0, 0
+    out, h1, h2, charts = [], 0, 0, 0
     for b in blocks:
         b = dict(b)
+        if b["kind"] == "chart":
+            b["number"] = charts
+            charts += 1
         if b["kind"] == "h1":
             h1, h2 = h1 + 1, 0
             b["label"] = f"{cn_ordinal(h1)}、{b['text']}"

@@ -106,6 +106,17 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     return _attachment(report.docx, f"{report.title}.docx", DOCX)
 
 
+def chart(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """A chart of the draft as the PNG embedded in its Word file."""
+    from . import charts
+
+    report = _report(request, pk)
+    blocks = [b for b in report.content["blocks"] if b["kind"] == "chart"]
+    if number >= len(blocks):
+        raise Http404("没有这张图")
+    return HttpResponse(charts.png(blocks[number]["chart"]), content_type="image/png")
+
+
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     try:
