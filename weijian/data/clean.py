@@ -61,7 +61,10 @@ def code(text) -> str:
         return ""
     if isinstance(text, float) and text.is_integer():
         text = int(text)  # a spreadsheet turns 2024 or 202401 into a number
-    return unicodedata.normalize("NFKC", str(text)).strip().lstrip("\ufeff").strip()
+    text = str(text)
+    if text.isascii():  # NFKC leaves ASCII as it is (the common case, kept fast)
+        return text.strip()
+    return unicodedata.normalize("NFKC", text).strip().lstrip("\ufeff").strip()
 
 
 def period_code(text) -> str:
@@ -78,6 +81,7 @@ _SPACES = re.compile(r"[\s\u2009\u202f\u00a0']+")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _PLAIN = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _PERCENT_SIGNS = ("%", "％")
+_SIMPLE = re.compile(r"-?[0-9]{1,11}(\.[0-9]{1,4})?\Z")
 
 
 def parse_decimal(raw, *, percent: bool = False, blank: bool = False) -> Decimal | None:
@@ -89,6 +93,8 @@ def parse_decimal(raw, *, percent: bool = False, blank: bool = False) -> Decimal
     accepted only with `percent=True` (the element itself is a percentage; 95% is stored as 95).
     Blank input raises, or returns None with `blank=True` (a cleared cell deletes the value).
     """
+    if type(raw) is str and _SIMPLE.match(raw):
+        return Decimal(raw)  # plain ASCII with at most 15 digits and 4 decimals: exact as it is
     shown = _shown(raw)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if blank:

@@ -465,6 +465,9 @@ def _resolve(run: _Run, r: _Raw, cols: Columns, word: str) -> tuple | list[Probl
 
 def _period_key(run: _Run, raw) -> int | None:
     """Periods are checked in `entry.check`; here each distinct text gets a key."""
+    key = run.period_keys.get(raw) if isinstance(raw, str) else None
+    if key is not None:
+        return key
     text = clean.period_code(raw)
     if not text:
         return None
@@ -476,6 +479,8 @@ def _period_key(run: _Run, raw) -> int | None:
     if key is None:
         key = run.period_keys[text] = len(run.period_codes)
         run.period_codes.append(text)
+    if isinstance(raw, str):
+        run.period_keys[raw] = key  # the text as typed, for the next rows
     return key
 
 
