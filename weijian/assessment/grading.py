@@ -21,7 +21,7 @@ class Quota:
 @dataclass(frozen=True)
 class SchemePolicy:
     full: Decimal = Decimal(100)     # declared full points of the scheme
-    rescale: bool = True             # not-applicable items rescaled: base × full ÷ applicable points
+    rescale: bool = True             # total on the full points: base × full ÷ applicable points (not-applicable items out)
     roles: Mapping[str, str] = {}    # item key -> "score" | "bonus" | "deduction" | "veto" (absent: "score")
     bonus_cap: Decimal | None = None # overall cap on bonus points
     deduct_from: Mapping[str, str] = {}  # deduction item -> the item whose points it reduces (absent: the total)
@@ -313,12 +313,18 @@ def total(results: Mapping[str, ItemResult], policy: SchemePolicy) -> Total:
             cat_applicable[cat] = cat_applicable.get(cat, ZERO) + r.max_points
     excluded = [k for k, r in results.items() if policy.role(k) == "score" and points[k] is None]
     steps.append(f"各项得分合计{format_points(base)}分")
-    if policy.rescale and excluded and applicable != policy.full:
+    if policy.rescale and applicable and applicable != policy.full:
+        # The total is always out of the scheme's full points: items that do not apply are
+        # taken out and the rest stretched to the full points.
         rescaled = _rescale(base, policy.full, applicable)
+        why = f"{len(excluded)}项不参与计分，" if excluded else ""
         steps.append(
-            f"{len(excluded)}项不参与计分，按适用分值{format_points(applicable)}分折算："
+            f"{why}按适用分值{format_points(applicable)}分折算为{format_points(policy.full)}分制："
             f"{format_points(base)}×{format_points(policy.full)}÷{format_points(applicable)}={format_points(rescaled)}分"
         )
+    elif policy.rescale and not applicable and excluded:
+        rescaled = ZERO
+        steps.append("没有适用的考核项，基础得分为0分")
     else:
         rescaled = base
     if policy.bonus_cap is not None and bonus > policy.bonus_cap:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from weijian.assessment.grading import (
     GradeScale,
@@ -44,7 +46,7 @@ def test_not_applicable_items_are_rescaled_to_full():
     t = total({"a": r(40, 50), "b": r(None, 10, "not_applicable"), "c": r(38, 40)}, SchemePolicy())
     assert t.applicable == 90
     assert t.rescaled == D(78) * 100 / 90
-    assert "78×100÷90=86.67分" in t.explanation
+    assert "1项不参与计分，按适用分值90分折算为100分制：78×100÷90=86.67分" in t.explanation
 
 
 def test_missing_as_zero_is_not_rescaled_away():
@@ -249,3 +251,25 @@ def test_a_veto_met_counts_even_when_the_policy_forgot_its_role():
     vres = Veto().score(Inputs(flag=True), D(0))
     t = total({"a": r(95, 100), "v": vres}, SchemePolicy())
     assert t.grade == "不合格" and t.points == 95
+
+
+@given(st.dictionaries(st.text("abcdefgh", min_size=1, max_size=2), st.integers(0, 5).map(D), max_size=12))
+def test_rank_is_one_plus_the_number_strictly_better(values):
+    ranks = rank(values)
+    for u, v in values.items():
+        assert ranks[u] == 1 + sum(1 for w in values.values() if w > v)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 10), st.booleans()), min_size=1, max_size=8),
+    st.sampled_from([D(50), D(100)]),
+)
+def test_rescaled_total_is_the_share_of_applicable_points(items, full):
+    results = {
+        str(i): r(p, 10) if applies else r(None, 10, "not_applicable") for i, (p, applies) in enumerate(items)
+    }
+    t = total(results, SchemePolicy(full=full))
+    applicable = sum(10 for _, a in items if a)
+    base = sum(p for p, a in items if a)
+    assert t.applicable == applicable and t.base == base
+    assert t.points == (D(base) * full / applicable if applicable else 0)
