@@ -61,7 +61,7 @@ def xlsx(rows, header=HEADER, merge=None, repeat_header_at=None, total=None, tit
 
 def test_excel_table_with_merged_categories_and_total():
     # rows 3-4 are 公共卫生 (merged A3:A4), rows 5-6 医疗服务 (merged A5:A6)
-    data = xlsx(ROWS, merge=["A3:A4", "A5:A6"], total="30")
+    data = xlsx(ROWS, merge=["A1:H1", "A3:A4", "A5:A6"], total="30")  # the title spans the table
     t = read_scheme_file(data, "细则.xlsx")
     assert [c.name for c in t.categories] == ["公共卫生", "医疗服务"]
     assert t.categories[0].points == 20
@@ -224,3 +224,18 @@ def test_bonus_and_points_written_in_chinese():
     ]
     t = read_scheme_file(xlsx(rows), "加分.xlsx")
     assert [i.points for i in t.items] == [D(3), D(10)]
+
+
+def test_word_title_row_spanning_all_columns_before_the_header():
+    doc = docx.Document()
+    table = _docx_table(doc, ROWS)
+    title = table.add_row()  # moved to the top below
+    table._tbl.remove(title._tr)
+    table._tbl.insert(table._tbl.index(table.rows[0]._tr), title._tr)
+    merged = title.cells[0].merge(title.cells[-1])
+    merged.text = "2025年度考核细则"
+    buf = io.BytesIO()
+    doc.save(buf)
+    t = read_scheme_file(buf.getvalue(), "细则.docx")
+    assert [i.name for i in t.items] == ["儿童免疫规划", "慢病管理", "医疗质量", "安全生产"]
+    assert t.items[0].row == 3
