@@ -12,6 +12,18 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    # Tests talk plain HTTP to the test client and the live server; the production defaults
+    # (HTTPS redirect, secure cookies, HSTS) are checked in web/tests/test_production.py.
+    # Session-wide and before any server starts: SecurityMiddleware reads them once.
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SECURE_HSTS_SECONDS = 0
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+
+
 @pytest.fixture
 def city(db):
     return testing.make_city()

@@ -4,6 +4,11 @@ DATABASE_URL   database (default: SQLite file under var/)
 SECRET_KEY     signing key (default: a random key kept in var/secret_key)
 DEBUG          "1"/"true" to turn on debug pages (default off)
 ALLOWED_HOSTS  comma-separated host names (default 127.0.0.1,localhost)
+
+Security (README, "Production"): with DEBUG off, HTTPS is assumed — SECURE_SSL_REDIRECT,
+SECURE_HSTS_SECONDS, SECURE_COOKIES default to the safe choice and can each be turned off;
+SECURE_PROXY_SSL_HEADER names the header a TLS-terminating proxy sets; NUM_PROXIES is the
+number of proxies whose X-Forwarded-For may be trusted (default 0: none).
 """
 
 import os
@@ -57,6 +62,7 @@ INSTALLED_APPS = [
     "treebeard",
     "django_htmx",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "weijian.accounts",
@@ -74,9 +80,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "weijian.web.middleware.ChineseFirstLocaleMiddleware",
+    "weijian.web.bounds.BoundedParametersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -141,14 +149,53 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "weijian.api.errors.lockout_response"  # JSON for /api/, the page otherwise
+# Proxies in front of Weijian whose X-Forwarded-For is believed (0: none, REMOTE_ADDR is the
+# client). Throttles and lockouts count by the address this gives (weijian/web/client_ip.py).
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "weijian.web.client_ip.client_ip"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; kept default-safe
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
-    SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", False)
-    CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES", False)
+# With DEBUG off Weijian is assumed to be served over HTTPS; each default can be turned off by
+# its variable (e.g. SECURE_SSL_REDIRECT=0 when a proxy already redirects).
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", False)
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    # The header a TLS-terminating proxy sets to "https", e.g. X-Forwarded-Proto. Set it only
+    # when that proxy overwrites the header: a client could send it too.
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + os.environ["SECURE_PROXY_SSL_HEADER"].strip().upper().replace("-", "_"),
+        "https",
+    )
+# Joining the browsers' HSTS preload list is the domain owner's decision, made at
+# hstspreload.org, not a setting the application should force (SECURE_HSTS_PRELOAD opts in).
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files
+# (htmx, ECharts and the pages' scripts are served locally; no inline script). Style
+# attributes are allowed: ECharts writes its tooltips with them, and an attribute cannot run
+# code; <style> elements are not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -194,6 +241,7 @@ REST_FRAMEWORK = {
     ],
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "weijian.api.errors.exception_handler",
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Weijian API",
@@ -203,6 +251,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two apps have a workflow "stage": name their enums so the schema is stable.
+    "ENUM_NAME_OVERRIDES": {
+        "SupervisionStageEnum": "weijian.plans.models.Stage",
+        "AssessmentStageEnum": "weijian.assessment.models.Stage",
+    },
 }
 
 # Background jobs (large imports) through django-tasks. Default: the database backend, whose

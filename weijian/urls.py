@@ -16,3 +16,8 @@ urlpatterns = [
     # Open to visitors who are not logged in, so the switcher on the login page works too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]
+
+# Styled Chinese error pages; 400, 500 and the CSRF failure page use Django's handlers with our
+# templates (400.html, 500.html, 403_csrf.html).
+handler403 = "weijian.web.views.errors.permission_denied"
+handler404 = "weijian.web.views.errors.page_not_found"

@@ -7,11 +7,11 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import DataError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +55,24 @@ def exception_handler(exc, context):
             {"detail": "该对象仍被其他数据引用（如已填报的数据值），不能删除；可改为停用"},
             status=status.HTTP_409_CONFLICT,
         )
+    if isinstance(exc, OverflowError | DataError):
+        # A value the database cannot hold reached a query: the request was at fault, not the server.
+        log.warning("API value out of range in %s: %s", _view_name(context), exc)
+        return Response(
+            {"detail": "请求中的数值超出可处理的范围，请检查参数"}, status=status.HTTP_400_BAD_REQUEST
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    # Imported here: rest_framework.views reads the API settings on import, and those name the
+    # parser and pagination classes, which raise ApiError from this module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     response = drf_exception_handler(exc, context)
     if response is None:
         # An unexpected failure: logged with its traceback here, never sent to the client.
-        log.exception("API error in %s", context.get("view").__class__.__name__ if context else "?")
+        log.exception("API error in %s", _view_name(context))
         return Response(
             {"detail": "服务器处理请求时出错，已记录，请稍后重试或联系管理员"},
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
@@ -76,6 +86,10 @@ def exception_handler(exc, context):
             detail += f"（约 {int(exc.wait) + 1} 秒后）"
         response.data = {"detail": detail}
     return response
+
+
+def _view_name(context) -> str:
+    return context.get("view").__class__.__name__ if context else "?"
 
 
 def _field_errors(detail, row: int | None = None) -> list[dict]:

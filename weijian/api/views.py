@@ -27,6 +27,7 @@ from weijian.data.problems import ProblemLog
 from weijian.indicators.models import DataElement, Indicator
 from weijian.orgs.models import OrgUnit
 from weijian.web import dashboard
+from weijian.web.client_ip import client_ip
 
 from . import serializers as s
 from .errors import ApiError
@@ -371,6 +372,9 @@ class TokenThrottle(AnonRateThrottle):
 
     scope = "token"
     rate = "10/minute"
+
+    def get_ident(self, request) -> str:
+        return client_ip(request) or ""
 
 
 @extend_schema(tags=["认证"], request=s.TokenInSerializer, responses=s.TokenAnswerSerializer)

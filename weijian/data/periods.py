@@ -64,6 +64,9 @@ def year_before(p: ParsedPeriod) -> ParsedPeriod:
     return ParsedPeriod(f"{whole.code}至{end.month:02d}", whole.type, whole.start, end, partial=True)
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
 def parse(code: str) -> ParsedPeriod:
     """Read a period code; raises PeriodError with a Chinese message when it is not one."""
     text = period_code(code)
@@ -72,8 +75,9 @@ def parse(code: str) -> ParsedPeriod:
         if not m:
             continue
         year = int(m.group(1))
-        if not 1900 <= year <= 2100:
-            break
+        # From FIRST_YEAR + 1 on, every period has the same period a year earlier (同比's base).
+        if not FIRST_YEAR < year <= LAST_YEAR:
+            raise PeriodError(f"期间“{text}”的年份应在 {FIRST_YEAR + 1} 到 {LAST_YEAR} 年之间")
         index = int(m.group(2)) if m.lastindex and m.lastindex > 1 else 1
         months = _MONTHS_PER[ptype]
         first_month = (index - 1) * months + 1

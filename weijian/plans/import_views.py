@@ -4,14 +4,13 @@ corrections, confirm or discard; and the upload of a revised document for an exi
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from weijian.accounts import scope
 from weijian.indicators.models import Indicator
 
 from . import importing, tracking
@@ -19,13 +18,30 @@ from .forms import ReviseForm, UploadForm
 from .models import Comparator, Plan, PlanDraft, Scope
 
 
-def _require_importer(user) -> None:
-    if not scope.is_admin(user):
-        raise PermissionDenied(_("只有系统管理员可以导入工作要点。"))
+def _denied(request: HttpRequest) -> HttpResponse:
+    """A page in Chinese that says who may import and whom to ask, with status 403."""
+    if request.headers.get("HX-Request"):
+        return HttpResponse(
+            format_html('<div class="error" role="alert">{}</div>', _(importing.IMPORT_DENIED)), status=403
+        )
+    return render(request, "plans/import_denied.html", {"reason": _(importing.IMPORT_DENIED)}, status=403)
 
 
+def importer_only(view):
+    """Every import page and endpoint: only users who may import reach the view."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not importing.can_import(request.user):
+            return _denied(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@importer_only
 def upload(request: HttpRequest) -> HttpResponse:
-    _require_importer(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
@@ -39,8 +55,8 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/upload.html", {"form": form, "drafts": drafts})
 
 
+@importer_only
 def revise(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_importer(request.user)
     plan = get_object_or_404(Plan.objects.for_user(request.user), pk=pk)
     form = ReviseForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -101,6 +117,7 @@ def _target_context(draft: PlanDraft, target: dict, error: str = "") -> dict:
     }
 
 
+@importer_only
 def draft(request: HttpRequest, pk: int) -> HttpResponse:
     d = _draft(request, pk)
     proposal = d.proposal
@@ -108,6 +125,7 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
     targets = [_target_context(d, g) for g in proposal["targets"]]
     changes = importing.diff(d.plan, proposal) if d.plan_id else None
     tasks = {t["key"]: t for t in proposal["tasks"]}
+    area = d.plan.org_unit if d.plan_id and d.plan.org_unit_id else tracking.plan_area(Plan(year=d.year))
     return render(
         request,
         "plans/draft.html",
@@ -121,14 +139,20 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": changes,
             "indicators": Indicator.objects.order_by("code").values_list("code", "name"),
             "summary": importing.changes_summary(changes) if changes is not None else "",
+            "warnings": importing.import_warnings(proposal, d.year, area),
+            "similar": matches["similar"],
+            "unknown_total": proposal.get("unknown_total", len(proposal["unknown"])),
         },
     )
 
 
 @require_POST
+@importer_only
 def draft_target(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     d = _draft(request, pk)
     fields = ("code", "cmp", "value", "unit", "scope", "deadline", "task", "phrase")
+    if "org_code" in request.POST:
+        fields = tuple(f for f in fields if f != "scope")  # a target split per unit keeps its unit
     data = {f: request.POST[f] for f in fields if f in request.POST}
     if "include" in request.POST:
         data["include"] = request.POST["include"] == "1"
@@ -146,10 +170,13 @@ def draft_target(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                 _("目标“%(key)s”不存在，请刷新页面。") % {"key": key},
             )
         )
-    return render(request, "plans/_draft_target.html", {"t": _target_context(d, target, error)})
+    context = _target_context(d, target, error)
+    context["saved"] = not error
+    return render(request, "plans/_draft_target.html", {"t": context})
 
 
 @require_POST
+@importer_only
 def draft_split(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     d = _draft(request, pk)
     area = d.plan.org_unit if d.plan_id and d.plan.org_unit_id else tracking.plan_area(Plan(year=d.year))
@@ -158,12 +185,13 @@ def draft_split(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     except importing.CorrectionError as exc:
         target = next((g for g in d.proposal["targets"] if g["key"] == key), None)
         if target is None:
-            return HttpResponse(f'<tr><td colspan="9" class="error">{exc}</td></tr>')
+            return HttpResponse(format_html('<tr><td colspan="9" class="error">{}</td></tr>', exc))
         return render(request, "plans/_draft_target.html", {"t": _target_context(d, target, str(exc))})
     return render(request, "plans/_draft_targets.html", {"targets": [_target_context(d, g) for g in parts]})
 
 
 @require_POST
+@importer_only
 def draft_promote(request: HttpRequest, pk: int, index: int) -> HttpResponse:
     d = _draft(request, pk)
     try:
@@ -176,11 +204,12 @@ def draft_promote(request: HttpRequest, pk: int, index: int) -> HttpResponse:
 
 
 @require_POST
+@importer_only
 def draft_task(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     d = _draft(request, pk)
     data = {
         f: request.POST[f]
-        for f in ("title", "leaders", "departments", "lead_departments")
+        for f in ("title", "leaders", "departments", "lead_departments", "deadline")
         if f in request.POST
     }
     error = ""
@@ -201,17 +230,48 @@ def draft_task(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     return render(
         request,
         "plans/_draft_task.html",
-        {"draft": d, "t": task, "error": error, "matches": importing.owner_matches(d.proposal)},
+        {
+            "draft": d,
+            "t": task,
+            "error": error,
+            "saved": not error,
+            "matches": importing.owner_matches(d.proposal),
+        },
     )
 
 
 @require_POST
+@importer_only
+def draft_department(request: HttpRequest, pk: int) -> HttpResponse:
+    """The answer to “是否为已有科室 X？”: the name is that department, or a new one."""
+    d = _draft(request, pk)
+    name = request.POST.get("name", "")
+    existing = request.POST.get("choice", "")
+    try:
+        importing.decide_department(d, name, existing)
+    except importing.CorrectionError as exc:
+        messages.error(request, str(exc))
+    else:
+        if existing:
+            messages.success(
+                request, _("已将“%(name)s”归入已有科室“%(dept)s”，并记为其别名。") % {"name": name, "dept": existing}
+            )
+        else:
+            messages.success(request, _("“%(name)s”将在确认时新建为科室。") % {"name": name})
+    return redirect(reverse("plans:draft", args=[d.pk]) + "#departments")
+
+
+@require_POST
+@importer_only
 def draft_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     d = _draft(request, pk)
-    _require_importer(request.user)
     area = tracking.plan_area(Plan(year=d.year)) if not d.plan_id else None
     revising = d.plan_id is not None
-    plan = importing.confirm(d, request.user, area=area)
+    try:
+        plan = importing.confirm(d, request.user, area=area)
+    except importing.ImportError_ as exc:
+        messages.error(request, str(exc))
+        return redirect(reverse("plans:draft", args=[d.pk]) + "#departments")
     if revising:
         messages.success(request, _("已按修订后的文件更新计划，已有进度全部保留。"))
     else:
@@ -224,6 +284,7 @@ def draft_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@importer_only
 def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
     d = _draft(request, pk)
     d.delete()
