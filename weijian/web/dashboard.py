@@ -9,11 +9,11 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Max, Min
+from django.db.models import Exists, Max, Min, OuterRef, Q
 
 from weijian.accounts.scope import reads_all_orgs, scope_root
 from weijian.data import periods
-from weijian.data.models import DataValue, PeriodType
+from weijian.data.models import DataValue, Period, PeriodType
 from weijian.indicators.expressions import parse as parse_expression
 from weijian.indicators.models import DataElement, Indicator
 from weijian.orgs.models import Level, OrgUnit
@@ -35,25 +35,35 @@ def home_org(user) -> OrgUnit | None:
     return node
 
 
+def _in_subtree(org: OrgUnit) -> Q:
+    """The values of `org`'s subtree: by id for a unit without children (an index), else by path."""
+    return Q(org_unit_id=org.pk) if org.numchild == 0 else Q(org_unit__path__startswith=org.path)
+
+
 def latest_complete_year(org: OrgUnit, today: date | None = None) -> str:
     """The latest calendar year that has ended and holds data for `org`'s subtree (a year
     still running would compare a part-year with a whole one); the latest year with any data
-    when none has ended; last year when there is no data at all."""
+    when none has ended; last year when there is no data at all.
+
+    Walks the period table from the latest period down, asking the value indexes whether a
+    period holds a value of the subtree; it stops at the first that does."""
     today = today or date.today()
-    in_scope = DataValue.objects.filter(org_unit__path__startswith=org.path)
-    ended = in_scope.filter(period__end__lt=date(today.year, 1, 1)).aggregate(last=Max("period__end"))["last"]
+    holds = Exists(DataValue.objects.filter(_in_subtree(org), period=OuterRef("pk")))
+    with_data = Period.objects.filter(holds).order_by("-end")
+    ended = with_data.filter(end__lt=date(today.year, 1, 1)).values_list("end", flat=True).first()
     if ended is not None:
         return str(ended.year)
-    any_end = in_scope.aggregate(last=Max("period__end"))["last"]
+    any_end = with_data.values_list("end", flat=True).first()
     return str(any_end.year if any_end else today.year - 1)
 
 
 def data_years(org: OrgUnit | None = None) -> list[str]:
-    """Years for which any value exists (in `org`'s subtree when given), latest first."""
-    qs = DataValue.objects.all()
+    """Years for which any value exists (in `org`'s subtree when given), latest first: from
+    the period table, each period asking the value indexes (no scan of the values)."""
+    qs = DataValue.objects.filter(period=OuterRef("pk"))
     if org is not None:
-        qs = qs.filter(org_unit__path__startswith=org.path)
-    span = qs.aggregate(first=Min("period__start"), last=Max("period__end"))
+        qs = qs.filter(_in_subtree(org))
+    span = Period.objects.filter(Exists(qs)).aggregate(first=Min("start"), last=Max("end"))
     if span["first"] is None:
         return [str(date.today().year - 1)]
     return [str(y) for y in range(span["last"].year, span["first"].year - 1, -1)]
@@ -98,30 +108,54 @@ def _number(figure) -> float | None:
 def year_trend(target: Target, org: OrgUnit, period_code: str) -> Trend:
     """The periods of the year of `period_code` (months for a year), this year against last:
     the picture of 同比. Falls back to the last five years when no month holds data."""
+    return trends([target], org, period_code)[target]
+
+
+def trends(targets: list[Target], org: OrgUnit, period_code: str) -> dict[Target, Trend]:
+    """`year_trend` of many targets at once: every figure of every line in one grouped pass
+    (the months of both years and the last five years together)."""
     from weijian.data import aggregate
 
     p = periods.parse(period_code)
     step = PeriodType.MONTH if p.type == PeriodType.YEAR else p.type
-    unit = getattr(target, "unit", "")
-    stored = DataValue.objects.filter(element__code__in=element_codes(target))
-    # One look at what is stored saves asking the aggregator for periods that cannot have a figure.
-    if stored.filter(period__type=step, period__start__year=p.year).exists():
-        this_year = periods.children_codes(str(p.year), step)
-        last_year = periods.children_codes(str(p.year - 1), step)
-        current = [_number(f) for f in aggregate.series(target, org, this_year)]
-        base = [_number(f) for f in aggregate.series(target, org, last_year)]
-        return Trend(
-            f"{p.year}年与{p.year - 1}年",
-            [periods.label(c).removeprefix(f"{p.year}年") for c in this_year],
-            {f"{p.year}年": current, f"{p.year - 1}年": base},
-            unit,
+    this_year = periods.children_codes(str(p.year), step)
+    last_year = periods.children_codes(str(p.year - 1), step)
+    years = [str(y) for y in range(p.year - 4, p.year + 1)]
+    elements = aggregate.elements_of(targets)
+    # What is stored in the year says whether the line is by month or by year.
+    stored = aggregate.stored_in(
+        list({e.pk: e for es in elements.values() for e in es}.values()), str(p.year)
+    )
+    step_months = {PeriodType.MONTH: 1, PeriodType.QUARTER: 3, PeriodType.HALF: 6}[step]
+    figures = aggregate.grid(targets, [org], this_year + last_year + years)
+    out = {}
+    for t in targets:
+        unit = getattr(t, "unit", "")
+
+        def line(codes, t=t):
+            return [_number(figures[(t, org.pk, c)]) for c in codes]
+
+        by_step = any(
+            _months(start, end) == step_months for e in elements[t] for start, end in stored.get(e.pk, ())
         )
-    # Reported yearly: the years up to this one, from the first with data, at most five.
-    first = stored.aggregate(first=Min("period__start"))["first"]
-    start = max(p.year - 4, first.year if first else p.year)
-    years = [str(y) for y in range(min(start, p.year), p.year + 1)]
-    values = [_number(f) for f in aggregate.series(target, org, years)]
-    return Trend("近年", [f"{y}年" for y in years], {target.name: values}, unit)
+        if by_step:
+            out[t] = Trend(
+                f"{p.year}年与{p.year - 1}年",
+                [periods.label(c).removeprefix(f"{p.year}年") for c in this_year],
+                {f"{p.year}年": line(this_year), f"{p.year - 1}年": line(last_year)},
+                unit,
+            )
+            continue
+        # Reported yearly: the years up to this one, from the first with data, at most five.
+        values = line(years)
+        first = next((i for i, v in enumerate(values) if v is not None), len(values) - 1)
+        shown = years[first:]
+        out[t] = Trend("近年", [f"{y}年" for y in shown], {t.name: values[first:]}, unit)
+    return out
+
+
+def _months(start: date, end: date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
 def element_codes(target: Target) -> set[str]:
@@ -160,30 +194,41 @@ def key_cards(org: OrgUnit, period_code: str, limit: int = 12) -> tuple[list[Key
     """The home page: each key indicator (Indicator.is_key) that has a figure for `org` in the
     period or the year before, with its 同比 and trend. Key indicators are mostly area rates
     (per population), so an institution has none: it gets the data elements it reports
-    instead (at most `limit`). Returns the cards and whether they are key indicators."""
-    from weijian.data import aggregate
-
-    def card(target: Target, change) -> KeyCard:
-        return KeyCard(
-            target, change.current, change, year_trend(target, org, period_code), f"chart-{target.code}"
-        )
-
-    cards = []
-    for ind in Indicator.objects.filter(is_key=True).order_by("category", "code"):
-        change = aggregate.yoy(ind, org, period_code)  # its `current` is the figure itself
-        if change.current.value is not None or change.base.value is not None:
-            cards.append(card(ind, change))
+    instead (at most `limit`). Returns the cards and whether they are key indicators.
+    A constant number of queries, whatever the number of indicators."""
+    indicators = list(Indicator.objects.filter(is_key=True).order_by("category", "code"))
+    cards = _cards(indicators, org, period_code, keep_empty=False)
     if cards:
         return cards, True
     p = periods.parse(period_code)
-    reported = (
+    reported = list(
         DataElement.objects.filter(
-            datavalue__org_unit__path__startswith=org.path, datavalue__period__start__year=p.year
-        )
-        .distinct()
-        .order_by("code")[:limit]
+            Exists(
+                DataValue.objects.filter(_in_subtree(org), element=OuterRef("pk"), period__start__year=p.year)
+            )
+        ).order_by("code")[:limit]
     )
-    return [card(e, aggregate.yoy(e, org, period_code)) for e in reported], False
+    return _cards(reported, org, period_code, keep_empty=True), False
+
+
+def _cards(targets: list[Target], org: OrgUnit, period_code: str, *, keep_empty: bool) -> list[KeyCard]:
+    from weijian.data import aggregate
+
+    if not targets:
+        return []
+    changes = aggregate.yoys(targets, [org], period_code)  # each `current` is the figure itself
+    shown = [
+        t
+        for t in targets
+        if keep_empty
+        or changes[(t, org.pk)].current.value is not None
+        or changes[(t, org.pk)].base.value is not None
+    ]
+    lines = trends(shown, org, period_code) if shown else {}
+    return [
+        KeyCard(t, changes[(t, org.pk)].current, changes[(t, org.pk)], lines[t], f"chart-{t.code}")
+        for t in shown
+    ]
 
 
 @dataclass

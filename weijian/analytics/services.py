@@ -1,0 +1,221 @@
+"""Keeping the pre-aggregated totals (models.Total) and reading them.
+
+* `lookup` answers `data.aggregate` for units that have children, once the totals are built
+  (registered in apps.py): one query for any number of elements, units and periods.
+* `rebuild` recomputes everything: for each year with data and each of its 19 standard
+  periods, the subtree totals of the deepest administrative units by grouped queries over the
+  stored values, the own values of the units above them, and sums up the tree in memory. The
+  rules are those of `data.aggregate` (its raw path computes them), and every rule is additive
+  over org units (a stock figure is each unit's latest, then summed; an average is each unit's,
+  then summed), so a parent's total is the sum of its parts.
+* `refresh` recomputes the totals a committed write touched: the changed elements, every
+  standard period overlapping a changed period, every unit above a changed unit. It runs on
+  `data.signals.values_changed` (sent once a write has committed) and after a transaction
+  that saved or deleted DataValue objects one by one (once per transaction).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Exists, Max, Min, OuterRef
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from weijian.data import aggregate, periods
+from weijian.data.models import DataValue, Period, PeriodType
+from weijian.indicators.models import DataElement
+from weijian.orgs.models import OrgUnit
+
+from .models import State, Total
+
+_STANDARD = [(PeriodType.YEAR, 1), (PeriodType.HALF, 2), (PeriodType.QUARTER, 4), (PeriodType.MONTH, 12)]
+
+
+def ready() -> bool:
+    state = State.objects.first()
+    return state is not None and state.ready
+
+
+def lookup(
+    elements: Sequence[DataElement], units: Sequence[OrgUnit], codes: Sequence[str]
+) -> tuple[dict[tuple[int, str], dict[int, Decimal]], set[int]]:
+    covered = [ou for ou in units if ou.numchild > 0]
+    if not covered or not ready():
+        return {}, set()
+    found: dict[tuple[int, str], dict[int, Decimal]] = {(ou.pk, c): {} for ou in covered for c in codes}
+    rows = Total.objects.filter(
+        org_unit_id__in=[ou.pk for ou in covered],
+        element_id__in=[e.pk for e in elements],
+        period__code__in=list(codes),
+    ).values_list("org_unit_id", "period__code", "element_id", "value")
+    for unit_pk, code, element_id, value in rows:
+        found[(unit_pk, code)][element_id] = value
+    return found, {ou.pk for ou in covered}
+
+
+def standard_codes(year: int) -> list[str]:
+    return [periods.code_for(t, year, i) for t, n in _STANDARD for i in range(1, n + 1)]
+
+
+def rebuild() -> int:
+    """Recompute every total from the stored values; returns the number of totals."""
+    elements = list(DataElement.objects.filter(Exists(DataValue.objects.filter(element=OuterRef("pk")))))
+    span = Period.objects.filter(Exists(DataValue.objects.filter(period=OuterRef("pk")))).aggregate(
+        first=Min("start"), last=Max("end")
+    )
+    written = 0
+    with transaction.atomic():
+        Total.objects.all().delete()
+        if elements and span["first"] is not None:
+            tree = _Tree.load()
+            for year in range(span["first"].year, span["last"].year + 1):
+                written += _write(tree, elements, standard_codes(year), None)
+        state = State.objects.first() or State()
+        state.built_at, state.stale = timezone.now(), False
+        state.save()
+    return written
+
+
+def refresh(element_ids: Iterable[int], period_ids: Iterable[int], org_unit_ids: Iterable[int]) -> int:
+    """Recompute the totals a write touched (nothing until the totals are first built)."""
+    if not ready():
+        return 0
+    elements = list(DataElement.objects.filter(pk__in=set(element_ids)))
+    changed = list(Period.objects.filter(pk__in=set(period_ids)))
+    if not elements or not changed:
+        return 0
+    codes: list[str] = []
+    for p in changed:
+        for code in standard_codes(p.start.year) + (
+            standard_codes(p.end.year) if p.end.year != p.start.year else []
+        ):
+            q = periods.parse(code)
+            if q.start <= p.end and q.end >= p.start and code not in codes:
+                codes.append(code)
+    tree = _Tree.load()
+    above: set[int] = set()
+    for path in OrgUnit.objects.filter(pk__in=set(org_unit_ids)).values_list("path", flat=True):
+        above |= {tree.by_path[a].pk for a in tree.ancestors(path) if a in tree.parents}
+    if not above:
+        return 0
+    with transaction.atomic():
+        return _write(tree, elements, codes, above)
+
+
+class _Tree:
+    """The org units as paths: which have children, and the deepest such level."""
+
+    def __init__(self, units: list[OrgUnit]):
+        self.units = units
+        self.by_path = {ou.path: ou for ou in units}
+        step = OrgUnit.steplen
+        self.step = step
+        self.parents = {ou.path[:-step] for ou in units if len(ou.path) > step}
+        self.deepest = max((len(p) for p in self.parents), default=0)
+
+    @classmethod
+    def load(cls) -> _Tree:
+        return cls(list(OrgUnit.objects.only("id", "path", "depth", "numchild").order_by("path")))
+
+    def ancestors(self, path: str) -> list[str]:
+        return [path[:i] for i in range(self.step, len(path) + 1, self.step)]
+
+
+def _write(tree: _Tree, elements: list[DataElement], codes: list[str], only: set[int] | None) -> int:
+    """Compute the totals of `elements` in `codes` for every unit with children and store those
+    of the units in `only` (all when None), replacing what was there."""
+    for code in codes:
+        periods.get_period(code)
+    period_ids = dict(Period.objects.filter(code__in=codes).values_list("code", "pk"))
+    element_ids = {e.code: e.pk for e in elements}
+    # The deepest units with children: their subtrees hold only units without children.
+    deepest = [ou for ou in tree.units if ou.path in tree.parents and len(ou.path) == tree.deepest]
+    # Every unit above them, and every childless unit not below them: their own values.
+    own = [
+        ou
+        for ou in tree.units
+        if len(ou.path) < tree.deepest or (len(ou.path) == tree.deepest and ou.path not in tree.parents)
+    ]
+    sums: dict[tuple[int, str, str], Decimal] = defaultdict(Decimal)
+    for units, mode in ((deepest, "subtree"), (own, "own")):
+        if not units:
+            continue
+        grid = aggregate.element_grid(elements, units, codes, raw=True, mode=mode)
+        for ou in units:
+            for code in codes:
+                for element_code, value in grid[(ou.pk, code)].items():
+                    for a in tree.ancestors(ou.path):
+                        if a in tree.parents:
+                            sums[(tree.by_path[a].pk, code, element_code)] += value
+    targets = only if only is not None else {tree.by_path[p].pk for p in tree.parents}
+    if only is not None:
+        Total.objects.filter(
+            org_unit_id__in=only, element_id__in=element_ids.values(), period_id__in=period_ids.values()
+        ).delete()
+    rows = [
+        Total(org_unit_id=unit_pk, period_id=period_ids[code], element_id=element_ids[e], value=v)
+        for (unit_pk, code, e), v in sums.items()
+        if unit_pk in targets
+    ]
+    Total.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+# --- keeping in step --------------------------------------------------------------------------
+
+_pending = threading.local()
+
+
+def _queue(element_ids: Iterable[int], period_ids: Iterable[int], org_unit_ids: Iterable[int]) -> None:
+    """Collect the changes of a transaction and refresh once after it commits. A batch whose
+    callback is no longer waiting (run, or dropped by a rollback) is not reused."""
+    connection = transaction.get_connection()
+    batch = getattr(_pending, "batch", None)
+    waiting = batch is not None and any(func is batch[3] for _sids, func, *_ in connection.run_on_commit)
+    if not waiting:
+        sets: tuple[set, set, set] = (set(), set(), set())
+
+        def flush() -> None:
+            if _pending.batch is not None and _pending.batch[3] is flush:
+                _pending.batch = None
+            if all(sets):
+                refresh(*sets)
+
+        batch = _pending.batch = (*sets, flush)
+        transaction.on_commit(flush)
+    batch[0].update(element_ids)
+    batch[1].update(period_ids)
+    batch[2].update(org_unit_ids)
+
+
+def _on_values_changed(sender, element_ids=(), period_ids=(), org_unit_ids=(), **kwargs) -> None:
+    # Sent after the write committed: refresh now.
+    refresh(element_ids, period_ids, org_unit_ids)
+
+
+def _on_value_saved(sender, instance: DataValue, **kwargs) -> None:
+    # A value written one by one through the ORM (the admin, a script): refresh after commit.
+    if ready():
+        _queue([instance.element_id], [instance.period_id], [instance.org_unit_id])
+
+
+def _on_unit_changed(sender, instance: OrgUnit, created: bool = True, **kwargs) -> None:
+    # A new or removed unit changes which units have children: the totals cannot follow, so
+    # pages compute from the stored values until the next rebuild.
+    if created:
+        State.objects.filter(built_at__isnull=False, stale=False).update(stale=True)
+
+
+def connect() -> None:
+    from weijian.data.signals import values_changed
+
+    values_changed.connect(_on_values_changed, dispatch_uid="analytics-values-changed")
+    post_save.connect(_on_value_saved, sender=DataValue, dispatch_uid="analytics-value-saved")
+    post_delete.connect(_on_value_saved, sender=DataValue, dispatch_uid="analytics-value-deleted")
+    post_save.connect(_on_unit_changed, sender=OrgUnit, dispatch_uid="analytics-unit-saved")
+    post_delete.connect(_on_unit_changed, sender=OrgUnit, dispatch_uid="analytics-unit-deleted")

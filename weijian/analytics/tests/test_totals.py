@@ -1,0 +1,154 @@
+"""The pre-aggregated totals give the same figures as the stored values, and follow every
+committed write: an entry-form save, an import, a value changed through the ORM."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from weijian import testing
+from weijian.analytics import services
+from weijian.analytics.models import State, Total
+from weijian.data import aggregate, periods
+from weijian.data.imports import import_file
+from weijian.data.tests.helpers import put
+from weijian.indicators.models import Aggregation
+from weijian.orgs.models import Level
+
+
+@pytest.fixture
+def mixed(city):
+    """Flows by month (one clinic also reported a quarter that holds its January), a stock
+    figure by quarter, a yearly population that stands for its quarters, an average."""
+    visits = testing.element("OPD", "门诊诊疗人次", "人次")
+    beds = testing.element("BEDS", "实有床位数", "张", aggregation=Aggregation.LAST)
+    people = testing.element("POP", "常住人口数", "人", aggregation=Aggregation.LAST)
+    daily = testing.element(
+        "INPT", "日均住院人数", "人", aggregation=Aggregation.AVERAGE, value_type="number"
+    )
+    for month in range(1, 13):
+        put(visits, city.hospital_a, f"2024{month:02d}", 1000 + month)
+        put(visits, city.hospital_b, f"2024{month:02d}", 500 + 2 * month)
+        put(daily, city.hospital_a, f"2024{month:02d}", 30 + month)
+    put(visits, city.clinic_a, "2024Q1", 300)
+    put(visits, city.clinic_a, "202401", 90)
+    put(visits, city.county_b, "2024", 77)  # a county's own figure counts in its subtree
+    for q, v in ((1, 300), (2, 310), (4, 320)):
+        put(beds, city.hospital_a, f"2024Q{q}", v)
+    put(beds, city.clinic_b, "2024Q1", 40)
+    put(people, city.county_a, "2024", 500_000)
+    put(people, city.county_b, "2024", 300_000)
+    put(people, city.county_a, "2023", 490_000)
+    rate = testing.indicator("OPD_PER", "人均诊疗人次", "OPD", "POP", factor=1, unit="次")
+    return {"visits": visits, "beds": beds, "people": people, "daily": daily, "rate": rate}
+
+
+def _units(city):
+    return [city.province, city.city, city.county_a, city.county_b]
+
+
+def _hand_sum(element, unit, code) -> Decimal | None:
+    """The subtree sum of a flow in a period, by hand in SQL (months and quarters inside it)."""
+    p = periods.parse(code)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT SUM(dv.value) FROM data_datavalue dv JOIN orgs_orgunit ou ON ou.id = dv.org_unit_id "
+            "JOIN data_period pe ON pe.id = dv.period_id WHERE dv.element_id = %s AND ou.path LIKE %s "
+            "AND pe.start >= %s AND pe.\"end\" <= %s AND pe.type = 'M'",
+            [element.pk, unit.path + "%", p.start, p.end],
+        )
+        months = cursor.fetchone()[0]
+    return months
+
+
+def test_totals_equal_the_figures_computed_from_the_stored_values(city, mixed):
+    units = _units(city)
+    codes = services.standard_codes(2024) + ["2023"]
+    elements = [mixed["visits"], mixed["beds"], mixed["people"], mixed["daily"]]
+    raw = aggregate.element_grid(elements, units, codes, raw=True)
+    services.rebuild()
+    assert Total.objects.exists() and services.ready()
+    built = aggregate.element_grid(elements, units, codes)
+    assert built == raw
+    # and by hand: 甲县's visits in Q1 are the hospital's months and the clinic's quarter
+    # (its January is inside the quarter it reported, so it is not added again).
+    assert built[(city.county_a.pk, "2024Q1")]["OPD"] == 1001 + 1002 + 1003 + 300
+    assert (
+        built[(city.county_b.pk, "202405")]["OPD"]
+        == _hand_sum(mixed["visits"], city.county_b, "202405")
+        == 510
+    )
+    assert built[(city.city.pk, "2024")]["BEDS"] == 320 + 40  # each unit's latest quarter
+    assert built[(city.city.pk, "2024Q3")]["POP"] == 800_000  # the year's population holds
+    assert built[(city.city.pk, "2024")]["INPT"] == Decimal("36.5")  # the hospital's mean of 31…42
+
+
+def test_the_page_figures_are_read_from_the_totals_once_built(city, mixed):
+    services.rebuild()
+    with CaptureQueriesContext(connection) as queries:
+        figure = aggregate.value(mixed["rate"], city.city, "2024")
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "analytics_total" in sql and "data_datavalue" not in sql
+    visits = sum(1000 + m + 500 + 2 * m for m in range(1, 13)) + 300 + 77
+    assert figure.numerator == visits and figure.denominator == 800_000
+
+
+def test_an_entry_form_save_changes_the_total(client, users, city, django_capture_on_commit_callbacks):
+    managed = testing.element("HTN_MGD", "高血压患者规范管理人数", "人")
+    everyone = testing.element("HTN_ALL", "高血压患者管理人数", "人")
+    rate = testing.indicator("HTN_RATE", "高血压患者规范管理率", "HTN_MGD", "HTN_ALL", factor=100, unit="%")
+    testing.dataset("HTN_M", "高血压管理月报", [managed, everyone], "M", org_levels=[5])
+    put(managed, city.hospital_b, "202403", 50)
+    put(everyone, city.hospital_b, "202403", 100)
+    services.rebuild()
+    assert str(aggregate.value(rate, city.city, "2024")) == "50.00%"
+
+    client.force_login(users["county"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/data/entry/",
+            {
+                "dataset": "HTN_M",
+                "org_unit": city.hospital_a.code,
+                "period": "202403",
+                f"v_{managed.pk}": "90",
+                f"v_{everyone.pk}": "100",
+            },
+        )
+    assert response.status_code == 200 and "已保存" in response.content.decode()
+    total = Total.objects.get(org_unit=city.city, element=managed, period__code="2024")
+    assert total.value == 140
+    with CaptureQueriesContext(connection) as queries:
+        figure = aggregate.value(rate, city.city, "2024")
+    assert "data_datavalue" not in " ".join(q["sql"] for q in queries.captured_queries)
+    assert str(figure) == "70.00%"  # (50 + 90) / (100 + 100)
+    assert str(aggregate.value(rate, city.county_a, "2024Q1")) == "90.00%"
+
+
+def test_an_import_changes_the_total(city, users, mixed, django_capture_on_commit_callbacks):
+    services.rebuild()
+    before = aggregate.value(mixed["visits"], city.city, "2024Q2").value
+    csv = f"数据元编码,机构编码,期间,数值\nOPD,{city.hospital_b.code},202404,1508\nOPD,{city.clinic_b.code},202405,12\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        result = import_file(csv.encode(), "more.csv", users["admin"])
+    assert result.status == "applied", result.errors
+    after = aggregate.value(mixed["visits"], city.city, "2024Q2").value
+    assert after == before - (500 + 8) + 1508 + 12
+    assert (
+        after
+        == aggregate.element_grid([mixed["visits"]], [city.city], ["2024Q2"], raw=True)[
+            (city.city.pk, "2024Q2")
+        ]["OPD"]
+    )
+
+
+def test_a_new_unit_sends_pages_back_to_the_stored_values_until_a_rebuild(city, mixed):
+    services.rebuild()
+    township = testing.org(city.county_a, "C01AT", "甲镇", Level.TOWNSHIP)
+    assert not services.ready()
+    put(mixed["visits"], township, "202406", 5)
+    assert aggregate.value(mixed["visits"], city.county_a, "202406").value == 1006 + 5
+    services.rebuild()
+    assert State.objects.get().ready
+    assert aggregate.value(mixed["visits"], city.county_a, "202406").value == 1006 + 5
