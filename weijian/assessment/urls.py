@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/", views.scheme_detail, name="scheme"),
     path("<int:pk>/advance/", views.scheme_advance, name="advance"),
     path("<int:pk>/new-version/", views.scheme_new_version, name="new_version"),
+    path("<int:pk>/reviewers/", views.scheme_reviewers, name="reviewers"),
     path("<int:pk>/board/", views.board, name="board"),
     path("<int:pk>/score/", views.board_score, name="score"),
     path("<int:pk>/ranking/", views.ranking, name="ranking"),

@@ -109,6 +109,8 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stages": Stage.choices,
             "full": scheme.full_points(),
             "sub": "scheme",
+            "reviewer_choices": _reviewer_choices() if workflow.can_manage(request.user) else [],
+            "reviewer_ids": set(scheme.reviewers.values_list("pk", flat=True)),
         },
     )
 
@@ -122,6 +124,21 @@ def scheme_advance(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(e))
     else:
         messages.success(request, f"已进入“{Stage(stage).label}”环节。")
+    return redirect("assessment:scheme", pk=scheme.pk)
+
+
+@require_POST
+def scheme_reviewers(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scheme's reviewers (审核人员): users of the commission (科室, 管理员) or of other units."""
+    scheme = _scheme(request, pk)
+    _manager(request)
+    from weijian.accounts.models import User
+
+    ids = [int(i) for i in request.POST.getlist("reviewers") if i.isdigit()]
+    chosen = list(User.objects.filter(pk__in=ids, is_active=True))
+    scheme.reviewers.set(chosen)
+    names = "、".join(u.display_name for u in chosen) or "无"
+    messages.success(request, f"审核人员已设为：{names}。")
     return redirect("assessment:scheme", pk=scheme.pk)
 
 
@@ -171,6 +188,14 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "error": error,
             "locked": scheme.is_locked,
         },
+    )
+
+
+def _reviewer_choices():
+    from weijian.accounts.models import Role, User
+
+    return User.objects.filter(is_active=True, role__in=[Role.DEPARTMENT, Role.ADMIN, Role.LEADER]).order_by(
+        "role", "username"
     )
 
 
