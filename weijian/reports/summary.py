@@ -84,6 +84,7 @@ class Context:
     stated: set[str]  # indicator codes already written about
     parent: OrgUnit | None
     turn: int = 0
+    ranks_told: int = 0
 
     def opener(self) -> str:
         text = _OPENERS[self.turn % len(_OPENERS)]
@@ -125,8 +126,12 @@ def _rank_text(ctx: Context, ind: Indicator) -> str:
         return ""
     rows = [r for r in aggregate.breakdown(ind, ctx.parent, ctx.period) if r.rank is not None]
     mine = next((r for r in rows if r.org_unit.pk == ctx.org.pk), None)
-    if mine is None or len(rows) < 3:
+    if mine is None or len(rows) < 3 or ctx.ranks_told >= 3:
         return ""
+    # A rank is news at the top or the bottom of the list; a middling one is left out.
+    if 3 < mine.rank < len(rows) - 1:
+        return ""
+    ctx.ranks_told += 1
     text = ctx.ledger.rank(ind, ctx.org, ctx.parent, ctx.period, mine.rank, len(rows))
     return f"，位列{area_word(ctx.parent)}{text}"
 
@@ -244,7 +249,8 @@ def _target_sentence(ctx: Context, tp: tracking.TargetProgress) -> str:
     if t.indicator_id is None or tp.actual is None:
         return ""
     noun = _SCOPE_NOUN.get(t.scope)
-    if noun and tp.units:
+    units = [u for u in tp.units if u.org_unit.pk != ctx.org.pk]
+    if noun and units:
         met = [u for u in tp.units if u.met]
         n = ctx.ledger.count(
             f"units|{t.pk}|{ctx.org.code}", len(tp.units), "个", f"{t.phrase}考核的{noun}数", "工作计划"
@@ -254,7 +260,7 @@ def _target_sentence(ctx: Context, tp: tracking.TargetProgress) -> str:
             if t.indicator.code not in ctx.stated
             else ""
         )
-        if len(met) == len(tp.units):
+        if len(met) == len(units):
             tail = f"{n}{noun}均{_goal(t)}"
         else:
             k = ctx.ledger.count(
@@ -262,6 +268,13 @@ def _target_sentence(ctx: Context, tp: tracking.TargetProgress) -> str:
             )
             tail = f"{n}{noun}中有{k}{t.indicator.name}{_goal(t)}"
         return f"{head}，{tail}" if head else tail
+    if tp.units and not units:  # the unit itself is the one unit the target names
+        shown = ctx.ledger.value(t.indicator, ctx.org, ctx.period)
+        ctx.stated.add(t.indicator.code)
+        mine = tp.units[0]
+        if mine.met is False:
+            return f"{_with_change(ctx, t.indicator, shown)}，尚未达到{t.value_display}的年度目标"
+        return f"{_with_change(ctx, t.indicator, shown)}，完成年度目标"
     shown = _target_figure(ctx, tp)
     if tracking.is_increase(t):
         words = f"{t.phrase.split('新增')[0]}新增{t.phrase.split('新增')[-1]}{shown}"
@@ -298,20 +311,27 @@ def _overview(d: Draft, ctx: Context, plans: list[Plan], items: list, tps: list)
                         "工作计划",
                     )
                 )
-        lines.append(
-            f"{ctx.year}年，{area_word(ctx.org)}卫生健康系统对照《{plan.title}》确定的{n}重点任务推进各项工作，"
-            f"其中{'，'.join(parts)}。"
-        )
+        own = tracking.plan_area(plan)
+        if own is not None and own.pk == ctx.org.pk:
+            head = f"{ctx.year}年，{area_word(ctx.org)}卫生健康系统对照《{plan.title}》确定的{n}重点任务推进各项工作"
+        else:
+            head = f"{ctx.year}年，对照《{plan.title}》，涉及{ctx.org.name}的{n}重点任务"
+        lines.append(f"{head}，其中{'，'.join(parts)}。")
     measured = [tp for tp in tps if tp.target.indicator_id and tp.actual is not None]
     if measured:
         met = sum(1 for tp in measured if tp.met)
         n = ctx.ledger.count(
             f"targets|{ctx.org.code}|{ctx.year}", len(measured), "项", "有数据的量化目标数", "工作计划"
         )
-        m = ctx.ledger.count(
-            f"targets-met|{ctx.org.code}|{ctx.year}", met, "项", "已达到的量化目标数", "工作计划"
-        )
-        tail = "全部达到年度目标" if met == len(measured) else f"已达到年度目标的有{m}"
+        if met == len(measured):
+            tail = "全部达到年度目标"
+        elif met == 0:
+            tail = "尚无一项达到年度目标"
+        else:
+            m = ctx.ledger.count(
+                f"targets-met|{ctx.org.code}|{ctx.year}", met, "项", "已达到的量化目标数", "工作计划"
+            )
+            tail = f"已达到年度目标的有{m}"
         lines.append(f"纳入数据监测的{n}量化目标中，{tail}。")
     if not ctx.complete:
         end = data_end(ctx.org, ctx.year)

@@ -155,3 +155,19 @@ def test_charts_are_the_analysis_page_charts(drafted):
         )
         page = a.trend.as_chart() if src["view"] == "trend" else a.children_chart.as_chart()
         assert c["chart"] == page
+
+
+def test_a_county_summary_states_the_county_figures_and_passes_the_proofreader(demo, db, tmp_path):
+    out = tmp_path / "县.docx"
+    call_command("report", "draft", "--org", "990121", "--year", "2026", "--out", str(out))
+    report = Report.objects.latest("pk")
+    assert report.title == "云川县卫生健康局2026年工作总结"
+    values = [f for f in report.figures if f["kind"] == "value"]
+    assert values and {f["unit"] for f in values} == {"990121"}
+    for f in values:
+        fig = aggregate.value(
+            Indicator.objects.get(code=f["indicator"]), OrgUnit.objects.get(code="990121"), "2026"
+        )
+        assert fig.text == f["text"]
+    county_user = User.objects.get(username="county")
+    assert proofread(out.read_bytes(), out.name, county_user).findings == []
