@@ -474,7 +474,7 @@ def _rank(r: _Read) -> R.Rule | None:
         higher = False
     r.find(r"[；，]?并列的?(?:名次相同|按同一名次计|名次并列)")
     r.find(r"(?:并列的?)?(?:按同一名次计)")
-    scope_m = re.search(
+    scope_m = re.search(r"在(?P<scope>[^，；在]{1,12}?)(?:排名|按名次)", s) or re.search(
         r"(?:在|按)?(?P<scope>全[省市县区]|同类单位中?|同级同类单位中?|同组单位中?|全市同类[^，；]{0,6}中|[^，；]{0,8}?中)?(?:排名|按名次)",
         s,
     )

@@ -503,7 +503,7 @@ RULES = st.one_of(
         Rank,
         mode=st.sampled_from(["step", "proportional"]),
         step=_small,
-        scope=st.sampled_from(["", "全市", "全县"]),
+        scope=st.sampled_from(["", "全市", "全县", "全市各县区", "同级医院中"]),
         higher_is_better=st.booleans(),
     ),
     _rule(
