@@ -49,6 +49,7 @@ class TaskSerializer(serializers.ModelSerializer):
     lead_departments = serializers.SerializerMethodField()
     status = serializers.SerializerMethodField()
     status_label = serializers.SerializerMethodField()
+    reason = serializers.SerializerMethodField()
     percent = serializers.SerializerMethodField()
     missing_reports = serializers.SerializerMethodField()
 
@@ -66,6 +67,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "active",
             "status",
             "status_label",
+            "reason",
             "percent",
             "missing_reports",
         ]
@@ -89,6 +91,11 @@ class TaskSerializer(serializers.ModelSerializer):
     def get_status_label(self, obj) -> str | None:
         p = self._p(obj)
         return p.status_label if p else None
+
+    def get_reason(self, obj) -> str | None:
+        """Why the task has its status: expected progress by now against reported or measured."""
+        p = self._p(obj)
+        return p.reason if p else None
 
     def get_percent(self, obj) -> int | None:
         p = self._p(obj)
@@ -126,14 +133,13 @@ class TargetSerializer(serializers.ModelSerializer):
         ]
 
     def get_progress(self, obj) -> dict:
-        user = self.context["request"].user
-        viewer = None if scope.reads_whole_plan(user) else user.org_unit
-        tp = tracking.target_progress(obj, visible_units=self.context.get("visible"), viewer_unit=viewer)
+        tp = self.context["progress"][obj.pk]
         return {
             "actual": None if tp.actual is None else str(tp.actual),
             "met": tp.met,
             "status": tp.status,
             "status_label": tp.status_label,
+            "reason": tp.reason,
             "rag": tp.rag,
             "due_soon": tp.due_soon,
             "units": [
@@ -286,8 +292,21 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
             qs = qs.filter(plan_id=int(plan))
         return qs
 
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "visible": _visible(self.request.user)}
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        data = TargetSerializer(page, many=True, context=self._progress_context(page)).data
+        return self.get_paginated_response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        target = self.get_object()
+        return Response(TargetSerializer(target, context=self._progress_context([target])).data)
+
+    def _progress_context(self, targets) -> dict:
+        """The progress of a page of targets, their actuals read in one batch."""
+        user = self.request.user
+        viewer = None if scope.reads_whole_plan(user) else user.org_unit
+        found = tracking.targets_progress(targets, visible_units=_visible(user), viewer_unit=viewer)
+        return {**self.get_serializer_context(), "progress": {tp.target.pk: tp for tp in found}}
 
 
 class SupervisionViewSet(viewsets.ReadOnlyModelViewSet):

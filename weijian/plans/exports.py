@@ -14,7 +14,13 @@ from weijian.sheets import protect_workbook
 from .models import Plan
 from .tracking import TaskProgress
 
-_FILLS = {"completed": "C6EFCE", "on_track": "DDEBF7", "lagging": "FFC7CE", "not_started": "EDEDED"}
+_FILLS = {
+    "completed": "C6EFCE",
+    "on_track": "DDEBF7",
+    "lagging": "FFC7CE",
+    "not_started": "EDEDED",
+    "no_data": "EDEDED",
+}
 
 
 def disposition(filename: str) -> str:

@@ -100,6 +100,11 @@ class _AssigneeMixin:
         return data
 
 
+# A date input shows and sends ISO dates (2025-03-31) whatever the language: without this
+# format the value is rendered in the locale's first date format and the browser drops it.
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class SupervisionForm(_AssigneeMixin, forms.Form):
     dept_field, org_field = "assignee_department", "assignee_org"
     title = forms.CharField(
@@ -116,7 +121,7 @@ class SupervisionForm(_AssigneeMixin, forms.Form):
     )
     deadline = forms.DateField(
         label=_("办理时限"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=_DATE,
         error_messages={"required": _("请填写办理时限。"), "invalid": _("办理时限不是有效日期。")},
     )
 
@@ -164,7 +169,7 @@ class ProblemForm(_AssigneeMixin, forms.Form):
     owner_org = forms.ModelChoiceField(label=_("责任单位"), queryset=OrgUnit.objects.none(), required=False)
     deadline = forms.DateField(
         label=_("整改时限"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=_DATE,
         error_messages={"required": _("请填写整改时限。"), "invalid": _("整改时限不是有效日期。")},
     )
 
@@ -179,7 +184,7 @@ class RectificationForm(forms.Form):
     rectified_at = forms.DateField(
         label=_("完成整改日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=_DATE,
         error_messages={"invalid": _("完成整改日期不是有效日期。")},
     )
 

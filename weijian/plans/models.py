@@ -10,6 +10,8 @@ Status and actuals are computed in plans.tracking, not stored.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
@@ -254,9 +256,8 @@ class Target(models.Model):
 
     @property
     def value_display(self) -> str:
-        v = self.value.normalize()
-        text = f"{v:f}"
-        return f"{text}{self.unit}"
+        v = Decimal(str(self.value)).normalize()  # also before a save, when it may be an int
+        return f"{v:f}{self.unit}"
 
     @property
     def scope_display(self) -> str:
@@ -339,7 +340,9 @@ class Stage(models.TextChoices):
 
 class SupervisionQuerySet(models.QuerySet):
     def for_user(self, user) -> SupervisionQuerySet:
-        return self.filter(scope.supervision_read_filter(user))
+        # Distinct: a department reads the items raised on its tasks through the task's
+        # departments, and a task with two departments would list (and fetch) an item twice.
+        return self.filter(scope.supervision_read_filter(user)).distinct()
 
 
 class SupervisionItem(models.Model):

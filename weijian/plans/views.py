@@ -75,11 +75,17 @@ def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     open_items = (
         SupervisionItem.objects.for_user(request.user).filter(plan=plan).exclude(stage="closed").count()
     )
+    measured = [t for t in targets if t.target.indicator_id]
+    blank = bool(measured) and not any(
+        t.actual is not None or any(u.actual is not None for u in t.units) for t in measured
+    )
+    area = tracking.plan_area(plan) if blank else None
     return render(
         request,
         "plans/dashboard.html",
         {
             "plan": plan,
+            "no_data_area": (area.name if area else _("本区域")) if blank else "",
             "counts": counts,
             "target_counts": target_counts,
             "total": len(items),
@@ -205,7 +211,14 @@ def by_department(request: HttpRequest, pk: int) -> HttpResponse:
             row["late"] += item.late
     ordered = sorted(rows.values(), key=lambda r: (r["department"].order, r["department"].name))
     return render(
-        request, "plans/by_department.html", {"plan": plan, "rows": ordered, "labels": tracking.Status.LABELS}
+        request,
+        "plans/by_department.html",
+        {
+            "plan": plan,
+            "rows": ordered,
+            "labels": tracking.Status.LABELS,
+            "any_no_data": any(r[tracking.Status.NO_DATA] for r in ordered),
+        },
     )
 
 
@@ -235,7 +248,7 @@ def by_county(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(scope__in=[Scope.COUNTY, Scope.TOWNSHIP, Scope.UNIT])
         .select_related("indicator", "org_unit", "plan", "task")
     )
-    progress_list = [tracking.target_progress(t, visible_units=None) for t in targets]
+    progress_list = tracking.targets_progress(targets)
     counties = list(counties)
     blocks = []
     for county in counties:
@@ -310,10 +323,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .filter(task=task)
             .select_related("indicator", "org_unit", "plan")
         )
-        targets = [
-            tracking.target_progress(t, visible_units=visible, viewer_unit=request.user.org_unit)
-            for t in readable
-        ]
+        targets = tracking.targets_progress(
+            readable, visible_units=visible, viewer_unit=request.user.org_unit
+        )
     can_change = scope.can_change_task(request.user, task)
     today = timezone.localdate()
     period_choices = [(c, periods.label(c)) for c in tracking.report_periods(task.plan, today)]

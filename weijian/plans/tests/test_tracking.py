@@ -196,3 +196,111 @@ def test_quarterly_plan_owes_quarterly_reports(plan):
     plan.save()
     task = plan.tasks.select_related("plan").get(num="二.（二）")
     assert tracking.missing_reports(task, date(YEAR, 8, 1)) == [f"{YEAR}Q1", f"{YEAR}Q2"]
+
+
+def _add_targets(plan, cat, city, n: int) -> None:
+    from weijian.plans.models import Scope, Target
+
+    tasks = list(plan.tasks.all())
+    kinds = [
+        (cat["imm"], Scope.COUNTY, None, ">=", 95),
+        (cat["imm"], Scope.TOWNSHIP, None, ">=", 90),
+        (cat["htn"], Scope.UNIT, city.county_b, ">=", 60),
+        (cat["beds"], Scope.CITY, None, "=", 50),
+    ]
+    for i in range(n):
+        ind, scope, unit, cmp, value = kinds[i % len(kinds)]
+        Target.objects.create(
+            plan=plan,
+            task=tasks[i % len(tasks)],
+            indicator=ind,
+            phrase=f"{ind.name}{i}",
+            cmp=cmp,
+            value=value,
+            unit=ind.unit,
+            scope=scope,
+            org_unit=unit,
+            deadline=date(YEAR, 12, 31),
+        )
+
+
+def test_tracking_a_plan_reads_all_target_actuals_in_one_batch(
+    plan, cat, city, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    put("IMM_DONE", city.clinic_a, f"{YEAR}Q1", 97)
+    put("IMM_DUE", city.clinic_a, f"{YEAR}Q1", 100)
+    put("BEDS_NEW", city.hospital_a, f"{YEAR}03", 30)
+    put("HTN_STD", city.hospital_b, f"{YEAR}06", 65)
+    put("HTN_ALL", city.hospital_b, f"{YEAR}06", 100)
+    _add_targets(plan, cat, city, 4)  # every scope kind once
+    with CaptureQueriesContext(connection) as few:
+        small = tracking.tasks_with_progress(plan.tasks.active(), MID)
+    _add_targets(plan, cat, city, 24)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        large = tracking.tasks_with_progress(plan.tasks.active(), MID)
+    assert sum(len(i.targets) for i in large) == sum(len(i.targets) for i in small) + 24
+    by_phrase = {tp.target.phrase: tp for item in large for tp in item.targets}
+    assert by_phrase["高血压患者规范管理率2"].actual == 65  # split for 乙区: its own figure
+    assert [u.org_unit for u in by_phrase["免疫规划疫苗接种率0"].units] == [city.county_a, city.county_b]
+    assert by_phrase["免疫规划疫苗接种率0"].units[0].actual == 97 and by_phrase["新增基层床位3"].actual == 30
+
+
+def test_every_status_says_why(plan, city, users):
+    _issued_in_january(plan)
+    put("BEDS_NEW", city.hospital_a, f"{YEAR}03", 20)
+    beds = tracking.target_progress(_target(plan, "床位"), MID)
+    assert beds.status == tracking.Status.LAGGING
+    assert beds.reason == "按时序应完成50%，实际完成20%（实际20张，目标达到100张）"
+
+    put("HTN_STD", city.hospital_a, f"{YEAR}06", 65)
+    put("HTN_ALL", city.hospital_a, f"{YEAR}06", 100)
+    htn = tracking.target_progress(_target(plan, "高血压"), MID)
+    assert htn.status == tracking.Status.ON_TRACK and htn.reason == "实际65%，目标达到70%"
+
+    put("IMM_DONE", city.clinic_a, f"{YEAR}Q1", 97)
+    put("IMM_DUE", city.clinic_a, f"{YEAR}Q1", 100)
+    imm = tracking.target_progress(_target(plan, "接种率"), MID)
+    assert (
+        "2个单位中" not in imm.reason and "1个单位无" in imm.reason and "乙街道社区卫生服务中心" in imm.reason
+    )
+
+    task = plan.tasks.get(num="二.（二）")
+    task.taskdepartment_set.update(department=users["dept"].department)
+    assert tracking.task_progress(task, date(YEAR, 4, 10)).reason == "尚未填报进度"
+    progress.submit_report(users["dept"], task, period_code=f"{YEAR}03", percent=20, text="整顿进行中")
+    late = tracking.task_progress(task, date(YEAR, 9, 1))
+    assert late.status == tracking.Status.LAGGING and late.reason == "按时序应完成67%，填报完成20%"
+    # A task's reason is that of the part that makes it lag.
+    first = tracking.task_progress(plan.tasks.get(num="一.（一）"), MID)
+    assert first.status == tracking.Status.LAGGING and "新增基层床位：按时序应完成50%" in first.reason
+
+
+def test_no_data_says_where_and_when(plan, city):
+    tp = tracking.target_progress(_target(plan, "床位"), MID)
+    assert tp.status == tracking.Status.NOT_STARTED
+    assert tp.reason == f"无数据：示例市{YEAR}年没有“新增基层床位”的数据"
+    late = tracking.target_progress(_target(plan, "床位"), date(YEAR + 1, 1, 5))
+    assert late.status == tracking.Status.LAGGING
+    assert late.reason == f"已过完成时限（{YEAR}年12月31日），无数据：示例市{YEAR}年没有“新增基层床位”的数据"
+
+
+def test_a_past_years_plan_is_judged_on_that_year(users, city, cat):
+    from weijian.plans.tests.helpers import make_plan
+
+    past = YEAR - 2
+    plan = make_plan(users["admin"], city, year=past)  # imported today, two years late
+    put("BEDS_NEW", city.hospital_a, f"{past}05", 130)  # that year's beds: the target was met
+    items = {i.task.num: i for i in tracking.tasks_with_progress(plan.tasks.active())}
+    assert all(i.reason for i in items.values())
+    beds = next(tp for tp in items["一.（一）"].targets if "床位" in tp.target.phrase)
+    assert beds.status == tracking.Status.COMPLETED and beds.reason.startswith("已达标：实际130张")
+    # No figure for the rest, and none could have been entered before the deadline: not 滞后.
+    htn = items["二.（一）"]
+    assert htn.status == tracking.Status.NO_DATA
+    assert f"计划导入时已过完成时限（{past}年12月31日），无数据：示例市{past}年没有" in htn.reason
+    style = items["二.（二）"]  # no target, no report
+    assert style.status == tracking.Status.NO_DATA and "没有进度填报" in style.reason
+    assert not any(i.status == tracking.Status.LAGGING for i in items.values())
