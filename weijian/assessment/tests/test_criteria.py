@@ -566,7 +566,7 @@ def _valid(strategy):
 
 
 @settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
 )
 @given(rule=_valid(RULES), points=st.sampled_from([D(5), D(10), D(20)]))
 def test_describe_then_read_gives_back_the_same_rule(rule, points):

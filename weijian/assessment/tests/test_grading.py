@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from weijian.assessment.grading import (
@@ -253,6 +253,7 @@ def test_a_veto_met_counts_even_when_the_policy_forgot_its_role():
     assert t.grade == "不合格" and t.points == 95
 
 
+@settings(max_examples=60, deadline=None)
 @given(st.dictionaries(st.text("abcdefgh", min_size=1, max_size=2), st.integers(0, 5).map(D), max_size=12))
 def test_rank_is_one_plus_the_number_strictly_better(values):
     ranks = rank(values)
@@ -260,6 +261,7 @@ def test_rank_is_one_plus_the_number_strictly_better(values):
         assert ranks[u] == 1 + sum(1 for w in values.values() if w > v)
 
 
+@settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.tuples(st.integers(0, 10), st.booleans()), min_size=1, max_size=8),
     st.sampled_from([D(50), D(100)]),

@@ -486,7 +486,7 @@ _inputs = st.builds(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rule=_valid(RULES), inputs=_inputs, max_points=st.sampled_from([D(0), D(5), D(10), D("12.5")]))
 def test_any_rule_scores_any_inputs_within_bounds(rule, inputs, max_points):
     if rule is None:
