@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 from weijian.accounts.models import Role
 from weijian.accounts.scope import can_read_org, has_role, is_active, is_admin, subtree_q
@@ -173,3 +174,65 @@ def proofreadings_for(user):
     if is_admin(user):
         return Proofreading.objects.all()
     return Proofreading.objects.filter(owner=user) if is_active(user) else Proofreading.objects.none()
+
+
+# --- the assessment's 通报 (weijian.assessment, when installed) ---------------------------------
+
+
+def _assessment():
+    """The assessment app's models, workflow and exports, or None while it is not installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("weijian.assessment"):
+        return None
+    try:
+        from weijian.assessment import exports, workflow
+        from weijian.assessment.models import Scheme
+    except ImportError:
+        return None
+    return Scheme, workflow, exports
+
+
+def assessment_notices(user) -> list:
+    """Assessment schemes whose results are final and whose ranking the user may see: their
+    通报 is the assessment's own, taken into the reports as it is."""
+    found = _assessment()
+    if found is None:
+        return []
+    Scheme, workflow, _ = found
+    from .summary import _guarded
+
+    schemes = _guarded(lambda: Scheme.objects.for_user(user).select_related("area").order_by("-year", "name"))
+    return [s for s in schemes if s.results_final and workflow.can_see_ranking(user, s)]
+
+
+def make_assessment_notice(user, scheme_pk: int) -> Report:
+    from weijian import textmine
+
+    found = _assessment()
+    scheme = next((s for s in assessment_notices(user) if s.pk == scheme_pk), None)
+    if found is None or scheme is None:
+        raise NotAllowed("没有这个考核方案，或其结果尚未审定、不在您的权限范围内")
+    data = found[2].notice_docx(scheme)
+    text = textmine.read(data, name="通报.docx").raw
+    lines = [line for line in text.split("\n") if line.strip()]
+    title = lines[0] if lines else f"关于{scheme.name}结果的通报"
+    content = {
+        "kind": "ranking",
+        "title": title,
+        "issuer": f"{scheme.area.name}卫生健康委员会",
+        "date": timezone.localdate().isoformat(),
+        "blocks": [{"kind": "p", "text": line, "lead": ""} for line in lines[1:]],
+        "figures": [],
+    }
+    return Report.objects.create(
+        kind="ranking",
+        org_unit=scheme.area,
+        year=scheme.year,
+        period_code=str(scheme.year),
+        indicator_code=f"assessment:{scheme.pk}",
+        title=title[:200],
+        content=content,
+        docx=data,
+        created_by=user,
+    )

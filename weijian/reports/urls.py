@@ -9,6 +9,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.index, name="index"),
     path("ranking/", views.ranking, name="ranking"),
+    path("assessment/<int:pk>/", views.assessment_notice, name="assessment_notice"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/docx/", views.download, name="download"),
     path("<int:pk>/pdf/", views.preview, name="preview"),

@@ -53,7 +53,14 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/index.html",
-        {"units": units, "years": years, "reports": reports, "error": error, "can_draft": bool(units)},
+        {
+            "units": units,
+            "years": years,
+            "reports": reports,
+            "error": error,
+            "can_draft": bool(units),
+            "notices": services.assessment_notices(user),
+        },
     )
 
 
@@ -76,6 +83,17 @@ def ranking(request: HttpRequest) -> HttpResponse:
         return redirect("reports:index")
     report = services.make_ranking(user, target, org, period_code)
     messages.success(request, "已起草排名通报")
+    return redirect("reports:detail", pk=report.pk)
+
+
+@require_POST
+def assessment_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        report = services.make_assessment_notice(request.user, pk)
+    except services.NotAllowed as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:index")
+    messages.success(request, "已生成考核结果通报")
     return redirect("reports:detail", pk=report.pk)
 
 
