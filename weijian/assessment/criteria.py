@@ -962,6 +962,8 @@ def read_criterion(text: str, points: Decimal | None = None) -> Reading:
     """Read a 评分标准 sentence (with the item's 分值 when known) into a rule."""
     if points is not None:
         points = Decimal(points)
+        if points == 0:
+            points = None  # an item without points (a veto, or not yet given): 满分 is unknown
     raw = _tidy(text)
     if not raw:
         return Reading(None, 0.0, ("评分标准为空",))

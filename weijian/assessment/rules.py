@@ -252,6 +252,17 @@ class Rule:
 
     def problems(self, max_points: Decimal) -> list[str]:
         """What does not fit the item's points, in Chinese (empty when all is well)."""
+        cap = getattr(self, "cap", None)
+        if self.role != "score" or isinstance(self, Proportional) or cap is None or not max_points:
+            if self.role == "bonus" and cap is not None and max_points and cap > max_points:
+                return [
+                    f"加分上限{format_number(cap)}分超过了该项分值{format_number(max_points)}分，按分值计"
+                ]
+            return []
+        if cap > max_points:
+            return [
+                f"扣分上限{format_number(cap)}分超过了该项分值{format_number(max_points)}分，扣完该项分值为止"
+            ]
         return []
 
     def score(self, inputs: Inputs, max_points: Decimal) -> ItemResult:

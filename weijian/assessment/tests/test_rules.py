@@ -508,3 +508,9 @@ def test_any_rule_scores_any_inputs_within_bounds(rule, inputs, max_points):
     else:
         assert res.points == 0 and res.veto == (res.status == "vetoed")
     assert rule_from_dict(rule.to_dict()) == rule
+
+
+def test_caps_above_the_item_points_are_problems():
+    assert Checklist(per=D(1), cap=D(8)).problems(D(5)) == ["扣分上限8分超过了该项分值5分，扣完该项分值为止"]
+    assert Bonus(per=D(1), cap=D(4)).problems(D(3)) == ["加分上限4分超过了该项分值3分，按分值计"]
+    assert Checklist(per=D(1), cap=D(5)).problems(D(5)) == []
