@@ -134,54 +134,32 @@ def scores_xlsx(scheme: Scheme) -> bytes:
 # --- Word ----------------------------------------------------------------------------------
 
 
-def new_document(title: str, subtitle: str = ""):
-    """A Word document with its title: the one place the house style is decided."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
+def new_document(title: str, issuer: str = ""):
+    """A Word document in the house style (公文, GB/T 9704, from the reports app): the one place
+    the style of assessment documents is decided."""
+    from weijian.reports.gongwen import Gongwen
 
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "仿宋"
-    style.font.size = Pt(16)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
-    p = doc.add_paragraph()
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = p.add_run(title)
-    run.font.size = Pt(22)
-    run.font.name = "方正小标宋简体"
-    run.element.rPr.rFonts.set(qn("w:eastAsia"), "方正小标宋简体")
-    if subtitle:
-        s = doc.add_paragraph(subtitle)
-        s.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    return doc
+    return Gongwen(title=title, issuer=issuer, date=timezone.localdate())
 
 
 def _heading(doc, text: str) -> None:
-    from docx.oxml.ns import qn
+    doc.heading1(text)
 
-    p = doc.add_paragraph()
-    run = p.add_run(text)
-    run.font.name = "黑体"
-    run.element.rPr.rFonts.set(qn("w:eastAsia"), "黑体")
+
+def _para(doc, text: str) -> None:
+    doc.para(text)
 
 
 def _table(doc, head: list[str], rows: list[list[str]]) -> None:
-    t = doc.add_table(rows=1, cols=len(head))
-    t.style = "Table Grid"
-    for j, h in enumerate(head):
-        t.rows[0].cells[j].text = h
-    for row in rows:
-        cells = t.add_row().cells
-        for j, v in enumerate(row):
-            cells[j].text = v
+    doc.table(head, rows)
 
 
 def _docx_bytes(doc) -> bytes:
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return doc.save()
+
+
+def _issuer(scheme: Scheme) -> str:
+    return f"{scheme.area.name}卫生健康委员会"
 
 
 def _pts(v: Decimal | None) -> str:
@@ -192,34 +170,35 @@ def feedback_docx(result: Result) -> bytes:
     """A unit's 反馈单: total, grade, each item's points with its computation, the 失分清单 and
     where the unit can gain most."""
     scheme = result.scheme
-    doc = new_document(f"{scheme.name}反馈单", result.org_unit.name)
+    doc = new_document(f"{scheme.name}反馈单", _issuer(scheme))
+    _para(doc, f"{result.org_unit.name}：")
     shown_rank = scheme.is_published
     line = f"总分{_pts(result.points)}分（满分{_pts(result.full)}分），等次：{result.grade or '—'}"
     if shown_rank and result.rank:
         line += f"，全部{scheme.results.count()}个单位中第{result.rank}名"
-    doc.add_paragraph(line + "。")
+    _para(doc, line + "。")
     if result.explanation:
-        doc.add_paragraph(result.explanation)
-    _heading(doc, "一、逐项得分")
+        _para(doc, result.explanation)
+    _heading(doc, "逐项得分")
     scores = list(result.scores.select_related("item").order_by("item__order", "item__pk"))
     _table(
         doc,
         ["指标", "分值", "得分", "计算过程"],
         [[s.item.name, _pts(s.max_points), _pts(s.points), s.computation] for s in scores],
     )
-    _heading(doc, "二、失分清单")
+    _heading(doc, "失分清单")
     lost = services.lost_points(result)
     if lost:
         for n, s in enumerate(lost, 1):
-            doc.add_paragraph(f"{n}. {s.item.name}：失{_pts(s.lost)}分。{s.computation}")
+            _para(doc, f"{n}. {s.item.name}：失{_pts(s.lost)}分。{s.computation}")
     else:
-        doc.add_paragraph("无失分项。")
-    _heading(doc, "三、提升方向")
+        _para(doc, "无失分项。")
+    _heading(doc, "提升方向")
     gains = services.gains(result)
     for n, s in enumerate(gains, 1):
-        doc.add_paragraph(f"{n}. {s.item.name}：{s.gain_text}。")
+        _para(doc, f"{n}. {s.item.name}：{s.gain_text}。")
     if not gains:
-        doc.add_paragraph("各项均已达到满分要求。")
+        _para(doc, "各项均已达到满分要求。")
     return _docx_bytes(doc)
 
 
@@ -227,24 +206,25 @@ def notice_docx(scheme: Scheme) -> bytes:
     """考核结果通报: basis, method, the units by 等次, the ranking table, problems found (the items
     most units lost points on, and vetoes), and requirements."""
     results = list(scheme.results.select_related("org_unit").order_by("rank", "org_unit__code"))
-    doc = new_document(f"关于{scheme.year}年度{scheme.name}结果的通报")
-    _heading(doc, "一、考核依据")
-    doc.add_paragraph(
-        scheme.basis or f"依据{scheme.year}年度{scheme.name}，对各{scheme.get_kind_display()}开展考核。"
+    doc = new_document(f"关于{scheme.name}结果的通报", _issuer(scheme))
+    _heading(doc, "考核依据")
+    _para(
+        doc, scheme.basis or f"依据{scheme.year}年度{scheme.name}，对各{scheme.get_kind_display()}开展考核。"
     )
-    _heading(doc, "二、考核方法")
+    _heading(doc, "考核方法")
     full = scheme.full_points()
     n_items = scheme.items.count()
-    doc.add_paragraph(
+    _para(
+        doc,
         f"考核共设{n_items}项细则，满分{services._plain(full)}分，按数据快照计分，经单位自评、考核组审核、"
-        f"结果预公示和申诉处理后审定。{scheme.get_missing_policy_display()}；不适用的项目按适用分值折算。"
+        f"结果预公示和申诉处理后审定。{scheme.get_missing_policy_display()}；不适用的项目按适用分值折算。",
     )
-    _heading(doc, "三、考核结果")
+    _heading(doc, "考核结果")
     grades: dict[str, list[str]] = {}
     for r in results:
         grades.setdefault(r.grade or "未定等次", []).append(r.org_unit.name)
     for grade, names in grades.items():
-        doc.add_paragraph(f"{grade}（{len(names)}个）：{'、'.join(names)}。")
+        _para(doc, f"{grade}（{len(names)}个）：{'、'.join(names)}。")
     _table(
         doc,
         ["名次", "单位", "得分", "等次"],
@@ -258,18 +238,19 @@ def notice_docx(scheme: Scheme) -> bytes:
             for r in results
         ],
     )
-    _heading(doc, "四、存在问题")
+    _heading(doc, "存在问题")
     problems = _common_problems(scheme)
     for n, text in enumerate(problems, 1):
-        doc.add_paragraph(f"{n}. {text}")
+        _para(doc, f"{n}. {text}")
     if not problems:
-        doc.add_paragraph("各单位考核指标完成情况较好，未发现普遍性问题。")
-    _heading(doc, "五、工作要求")
-    doc.add_paragraph(
+        _para(doc, "各单位考核指标完成情况较好，未发现普遍性问题。")
+    _heading(doc, "工作要求")
+    _para(
+        doc,
         scheme.requirements
-        or "各单位要对照失分清单逐项分析原因，制定整改措施，于一个月内将整改情况报市卫生健康委。"
+        or "各单位要对照失分清单逐项分析原因，制定整改措施，于一个月内将整改情况报市卫生健康委。",
     )
-    doc.add_paragraph(timezone.localdate().strftime("%Y年%m月%d日").replace("年0", "年").replace("月0", "月"))
+    doc.closing()
     return _docx_bytes(doc)
 
 

@@ -45,11 +45,19 @@ def _s(v) -> str | None:
     return None if v is None else rules.format_number(Decimal(v))
 
 
-def _figure_text(name: str, fig, period: str, unit: str) -> str:
+@dataclass(frozen=True)
+class _Fig:
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    text: str  # the figure as the commission writes it (92.30%, 1.2万人)
+
+
+def _figure_text(name: str, fig: _Fig | None, period: str) -> str:
     if fig is None or fig.value is None:
         return f"{name}：{period}年无数据"
-    text = f"{name}：{fig}"
-    if fig.denominator is not None and fig.numerator is not None and fig.denominator != fig.value:
+    text = f"{name}：{fig.text}"
+    if fig.denominator is not None and fig.numerator is not None:
         text += f"（分子 {_plain(fig.numerator)} / 分母 {_plain(fig.denominator)}）"
     return f"{text}，{period}年"
 
@@ -60,11 +68,41 @@ def _plain(v: Decimal) -> str:
     return t.rstrip("0").rstrip(".") if "." in t else t
 
 
-def _values(measure, units: list[OrgUnit], period: str) -> dict[int, object]:
-    """Figures for every unit in one batched call (the data app's aggregation)."""
+def _figures(measures: list, units: list[OrgUnit], period: str) -> dict[tuple[str, int], dict[int, _Fig]]:
+    """Every measure's figure for every unit in one period: indicators through the data app's
+    batched actuals service (one batch of queries for all of them), data elements through its
+    aggregation. Keyed by (kind, pk) then unit pk."""
     from weijian.data import aggregate
+    from weijian.data.actuals import actuals_many
+    from weijian.data.formatting import format_figure
+    from weijian.indicators.models import Indicator
 
-    return aggregate.values(measure, units, period)
+    out: dict[tuple[str, int], dict[int, _Fig]] = {}
+    indicators = {m.pk: m for m in measures if isinstance(m, Indicator)}
+    if indicators:
+        got = actuals_many([(i, False) for i in indicators.values()], units, period)
+        for pk, ind in indicators.items():
+            rate = bool(ind.denominator.strip())
+            out[("indicator", pk)] = {
+                u: _Fig(
+                    a.value,
+                    a.numerator if rate else None,
+                    a.denominator if rate else None,
+                    format_figure(a.value, ind.unit, ind.decimals),
+                )
+                for u, a in got.get((pk, False), {}).items()
+            }
+    for m in measures:
+        if not isinstance(m, Indicator):
+            figs = aggregate.values(m, units, period)
+            out[("element", m.pk)] = {u: _Fig(f.value, None, None, str(f)) for u, f in figs.items()}
+    return out
+
+
+def _key(measure) -> tuple[str, int]:
+    from weijian.indicators.models import Indicator
+
+    return ("indicator" if isinstance(measure, Indicator) else "element", measure.pk)
 
 
 def _measure(item: Item):
@@ -92,12 +130,16 @@ def gather(scheme: Scheme, units: list[OrgUnit], today: date) -> dict[tuple[int,
         .filter(owner_org__isnull=False)
         .values_list("owner_org__path", "description")
     )
+    measures = {
+        _key(m): m for m in (_measure(i) for i in items if i.source in (Source.INDICATOR, Source.TARGET)) if m
+    }
+    now_figs = _figures(list(measures.values()), units, year)
+    last_figs = _figures(list(measures.values()), units, last)
     for item in items:
         measure = _measure(item)
         figs = lasts = {}
         if measure is not None and item.source in (Source.INDICATOR, Source.TARGET):
-            figs = _values(measure, units, year)
-            lasts = _values(measure, units, last)
+            figs, lasts = now_figs[_key(measure)], last_figs[_key(measure)]
         target = item.target.value if item.source == Source.TARGET and item.target_id else item.target_value
         # A rank rule ranks every assessed unit ("参评单位"); peer groups are ranked on totals.
         peers = {u.code: _s(getattr(figs.get(u.pk), "value", None)) for u in units}
@@ -110,9 +152,9 @@ def gather(scheme: Scheme, units: list[OrgUnit], today: date) -> dict[tuple[int,
                     numerator=_s(getattr(fig, "numerator", None)),
                     denominator=_s(getattr(fig, "denominator", None)),
                     last_year=_s(getattr(before, "value", None)),
-                    measure_unit=getattr(fig, "unit", ""),
+                    measure_unit=getattr(measure, "unit", ""),
                     peers=peers,
-                    source=_figure_text(measure.name, fig, year, u.name),
+                    source=_figure_text(measure.name, fig, year),
                 )
             elif item.source == Source.TASK and item.task_id:
                 met, total = _task_targets(item.task, u)
@@ -136,20 +178,22 @@ def gather(scheme: Scheme, units: list[OrgUnit], today: date) -> dict[tuple[int,
 
 def _task_targets(task, unit: OrgUnit) -> tuple[int, int]:
     """How many of a plan task's targets this unit meets, of how many apply to it."""
-    from weijian.data import aggregate
-    from weijian.plans import tracking
+    from weijian.data.actuals import actuals_many, meets
 
-    met = total = 0
-    for target in task.targets.filter(active=True).select_related("indicator"):
-        if target.indicator_id is None or (target.org_unit_id and target.org_unit_id != unit.pk):
-            continue
-        fig = aggregate.value(target.indicator, unit, str(task.plan.year))
-        total += 1
-        if fig.value is not None and tracking.meets(
-            fig.value, target.cmp, target.value, lower_is_better=target.indicator.direction == "down"
+    targets = [
+        t
+        for t in task.targets.filter(active=True).select_related("indicator")
+        if t.indicator_id is not None and (not t.org_unit_id or t.org_unit_id == unit.pk)
+    ]
+    got = actuals_many({(t.indicator, False) for t in targets}, [unit], str(task.plan.year))
+    met = 0
+    for t in targets:
+        value = got[(t.indicator_id, False)][unit.pk].value
+        if value is not None and meets(
+            value, t.cmp, t.value, lower_is_better=t.indicator.direction == "down"
         ):
             met += 1
-    return met, total
+    return met, len(targets)
 
 
 def _unit_side(score: ItemScore, snap: dict) -> dict:
