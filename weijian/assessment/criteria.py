@@ -395,6 +395,21 @@ _REVIEW_WORDS = r"评审|评定|评议|评估|打分|综合评价|专家|考评�
 
 def _qualitative(r: _Read) -> R.Rule | None:
     s = r.s
+    each = re.search(
+        rf"(?P<names>[\u4e00-\u9fff]{{1,6}}(?:、[\u4e00-\u9fff]{{1,6}})+)的?(?:等次)?分别(?:得|计|按)(?P<vals>{NUM}(?:分?、{NUM})+)分",
+        s,
+    )
+    if each:
+        names = [_level_name(n) for n in each.group("names").split("、")]
+        values = [D(v) for v in re.findall(NUM, each.group("vals"))]
+        if len(names) != len(values):
+            raise _NotARule(f"“分别”前列了{len(names)}个等级，后面却有{len(values)}个分数")
+        r.use(each)
+        r.find(rf"[^，；]*(?:{_REVIEW_WORDS})[^，；]*?(?=，|；|$)")
+        r.find(r"(?:评定)?低于满分的?(?:须|需|应)说明(?:理由|扣分理由|原因)")
+        return R.Qualitative(
+            levels=tuple(zip(names, values, strict=True)), as_points=True, combine=_combine(r)
+        )
     found = [m for m in _LEVEL_CLAUSE.finditer(s)]
     named = [
         m
@@ -566,7 +581,12 @@ def _checklist(r: _Read) -> R.Rule | None:
         s,
     )
     if not m:
-        return None
+        m2 = re.search(rf"(?P<f>[^，；\d]{{2,14}}?)的，?每(?P<m>{_MEASURE})(?:扣|减)(?P<k>{NUM})分", s)
+        if not m2 or re.search(r"低|高|降|百分点|名次", m2.group("f")):
+            return None
+        r.use(m2)
+        finding = re.sub(r"^(?:对|凡|如|若|其中)", "", m2.group("f"))
+        return R.Checklist(per=D(m2.group("k")), cap=_cap(r), measure=m2.group("m"), finding=finding)
     pre = s[max(0, m.start() - 3) : m.start()]
     if re.search(r"低|高|少|降|百分点", m.group("f")) or re.search(r"每(?:低|高|降)", s[: m.start() + 3]):
         return None
@@ -621,6 +641,19 @@ def _target_clause(r: _Read) -> tuple[Decimal | None, str | None, bool, bool, re
     return D(m.group("num")), _unit(m.group("unit")), d[0], d[1], m
 
 
+def _stated_target(r: _Read) -> tuple[Decimal | None, str | None, bool]:
+    """A target named apart from the points: 目标值为90% / 以90%为目标 / 未达到目标值的 (a plan
+    target). Returns (target, unit, found)."""
+    m = r.find(rf"(?:其中)?目标值?(?:为|是|：)(?P<t>{NUM})(?P<u>{_UNIT})") or r.find(
+        rf"以(?P<t>{NUM})(?P<u>{_UNIT})为目标值?"
+    )
+    if m:
+        return D(m.group("t")), _unit(m.group("u")), True
+    if r.find(r"(?:未达到|未完成|低于)(?:年度)?目标(?:值|任务)?的?"):
+        return None, None, True
+    return None, None, False
+
+
 def _linear(r: _Read) -> R.Rule | None:
     s = r.s
     m = re.search(
@@ -633,10 +666,14 @@ def _linear(r: _Read) -> R.Rule | None:
     target, unit, higher, _incl, tm = _target_clause(r)
     lower_verb = re.match(r"高|升高|上升|超过|超出|超|增加|多", m.group("verb")) is not None
     if tm is None:
-        bt, bu, bh = _bare_target(r)
-        if bt is None:
-            raise _NotARule("写明了每低多少扣分，但未写明达到多少得满分")
-        target, unit, higher = bt, bu, bh
+        st, su, found = _stated_target(r)
+        if found:
+            target, unit, higher = st, su, not lower_verb
+        else:
+            bt, bu, bh = _bare_target(r)
+            if bt is None:
+                raise _NotARule("写明了每低多少扣分，但未写明达到多少得满分")
+            target, unit, higher = bt, bu, bh
     elif lower_verb == higher:
         if tm.group("pre") or tm.group("post"):
             raise _NotARule("达标方向与扣分方向不一致（一处要求高、一处要求低）")
@@ -750,10 +787,8 @@ def _proportional(r: _Read) -> R.Rule | None:
     else:
         target, unit, higher, _incl, tm = _target_clause(r)
         if tm is None:
-            as_target = r.find(rf"以(?P<t>{NUM})(?P<u>{_UNIT})为目标值?")
-            if as_target:
-                target, unit = D(as_target.group("t")), _unit(as_target.group("u"))
-            else:
+            target, unit, found = _stated_target(r)
+            if not found:
                 target, unit, higher = _bare_target(r)
             if target is None:
                 r.note("未写明目标值，按计划目标计", 0.9)

@@ -288,11 +288,30 @@ SENTENCES = [
         Threshold(target=D(95), applies_to=("二级以上公立医院",)),
     ),
     ("达到90%得满分，否则不得分；未上报数据的按未达标处理", 5, Threshold(target=D(90), missing="failing")),
+    # a plan target, a target stated apart, per-occurrence deductions, 分别 lists
+    ("未达到目标值的，每低1个百分点扣0.5分", 5, LinearDeduction(deduct=D("0.5"))),
+    ("得分=实际值÷目标值×分值，其中目标值为90%", 10, Proportional(target=D(90))),
+    (
+        "被省级及以上通报批评的，每次扣2分",
+        4,
+        Checklist(per=D(2), measure="次", finding="被省级及以上通报批评"),
+    ),
+    (
+        "按时完成年度目标任务的得满分，未按时完成的每项扣1分",
+        5,
+        Checklist(per=D(1), measure="项", finding="未按时完成"),
+    ),
+    (
+        "好、较好、一般、差分别得10、8、6、0分",
+        10,
+        Qualitative(levels=(("好", D(10)), ("较好", D(8)), ("一般", D(6)), ("差", D(0))), as_points=True),
+    ),
 ]
 
 # Written after the reader was built, to measure it on wording it had not seen: 22 of these 25
-# (with the five in NOT_RULES below) read right the first time; the three misses (a lone 不得分
-# band, an unread 扣分 clause, 天 after a ≤ sign) were mended by general rules.
+# (with five more in NOT_RULES below) read right the first time; the three misses (a lone 不得分
+# band, an unread 扣分 clause, 天 after a ≤ sign) were mended by general rules. Two of those five
+# non-rules were later read as per-occurrence deductions, which they are (now in SENTENCES).
 HELD_OUT = [
     ("签约居民续约率达到80%及以上的得满分，未达到的不得分", 4, Threshold(target=D(80))),
     (
@@ -374,8 +393,8 @@ NOT_RULES = [
     "一票否决",
     "达到95%得满分，每高1个百分点扣1分",
     "甲级病案率低于85%的不得分",
-    "按时完成年度目标任务的得满分，未按时完成的每项扣1分",
-    "被省级及以上通报批评的，每次扣2分",
+    "达到95%得满分，材料不全的扣2分",
+    "好、一般分别得10、6、0分",
     "全市综合排名前三名的得满分，第四至六名得3分，其余不得分",
     "完成省下达任务的得满分，每低于任务数1个百分点扣0.2分",
 ]
