@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 
 from weijian.accounts.scope import reads_all_orgs, scope_root
 from weijian.data import periods
@@ -43,30 +43,33 @@ def _in_subtree(org: OrgUnit) -> Q:
 def latest_complete_year(org: OrgUnit, today: date | None = None) -> str:
     """The latest calendar year that has ended and holds data for `org`'s subtree (a year
     still running would compare a part-year with a whole one); the latest year with any data
-    when none has ended; last year when there is no data at all.
-
-    Walks the period table from the latest period down, asking the value indexes whether a
-    period holds a value of the subtree; it stops at the first that does."""
+    when none has ended; last year when there is no data at all."""
     today = today or date.today()
-    holds = Exists(DataValue.objects.filter(_in_subtree(org), period=OuterRef("pk")))
-    with_data = Period.objects.filter(holds).order_by("-end")
-    ended = with_data.filter(end__lt=date(today.year, 1, 1)).values_list("end", flat=True).first()
+    ended = _first_period_with_values(Period.objects.filter(end__lt=date(today.year, 1, 1)), "-end", org)
     if ended is not None:
-        return str(ended.year)
-    any_end = with_data.values_list("end", flat=True).first()
-    return str(any_end.year if any_end else today.year - 1)
+        return str(ended.end.year)
+    latest = _first_period_with_values(Period.objects.all(), "-end", org)
+    return str(latest.end.year if latest else today.year - 1)
 
 
 def data_years(org: OrgUnit | None = None) -> list[str]:
-    """Years for which any value exists (in `org`'s subtree when given), latest first: from
-    the period table, each period asking the value indexes (no scan of the values)."""
-    qs = DataValue.objects.filter(period=OuterRef("pk"))
-    if org is not None:
-        qs = qs.filter(_in_subtree(org))
-    span = Period.objects.filter(Exists(qs)).aggregate(first=Min("start"), last=Max("end"))
-    if span["first"] is None:
+    """Years for which any value exists (in `org`'s subtree when given), latest first."""
+    first = _first_period_with_values(Period.objects.all(), "start", org)
+    last = _first_period_with_values(Period.objects.all(), "-end", org)
+    if first is None or last is None:
         return [str(date.today().year - 1)]
-    return [str(y) for y in range(span["last"].year, span["first"].year - 1, -1)]
+    return [str(y) for y in range(last.end.year, first.start.year - 1, -1)]
+
+
+def _first_period_with_values(candidates, order: str, org: OrgUnit | None) -> Period | None:
+    """The first period in `order` that holds a value (of `org`'s subtree): one LIMIT 1 probe
+    of the value indexes per period, from the first, so no scan of the values; the periods
+    are few (a year holds 19) and the first usually answers."""
+    values = DataValue.objects.all() if org is None else DataValue.objects.filter(_in_subtree(org))
+    for period in candidates.order_by(order, "pk").only("pk", "start", "end"):
+        if values.filter(period_id=period.pk).exists():
+            return period
+    return None
 
 
 def resolve_target(code: str) -> Target | None:
@@ -90,6 +93,7 @@ class Trend:
     lines: dict[str, list[float | None]]
     unit: str = ""
     kind: str = "line"
+    goal: float | None = None  # the plan's target, drawn as a line
 
     def as_chart(self) -> dict:
         return {
@@ -97,6 +101,7 @@ class Trend:
             "labels": self.labels,
             "unit": self.unit,
             "kind": self.kind,
+            "goal": self.goal,
             "series": [{"name": name, "data": data} for name, data in self.lines.items()],
         }
 
@@ -232,6 +237,22 @@ def _cards(targets: list[Target], org: OrgUnit, period_code: str, *, keep_empty:
 
 
 @dataclass
+class Goal:
+    """A plan target that applies to one unit in the period's year, and whether it is met."""
+
+    text: str  # 不低于95%
+    value: float
+    met: bool | None
+
+
+@dataclass
+class ChildRow:
+    row: object  # aggregate.Row
+    change: object  # aggregate.Change: the child's own 同比
+    goal: Goal | None = None
+
+
+@dataclass
 class Analysis:
     target: Target
     org_unit: OrgUnit
@@ -239,8 +260,10 @@ class Analysis:
     figure: object
     change: object
     trend: Trend
-    rows: list = field(default_factory=list)
+    rows: list = field(default_factory=list)  # ChildRow of the children that reported, ranked
+    silent: list = field(default_factory=list)  # children that reported nothing (未报送)
     children_chart: Trend | None = None
+    goal: Goal | None = None
 
     @property
     def period_label(self) -> str:
@@ -254,48 +277,119 @@ class Analysis:
     def verdict(self) -> str:
         return verdict(self.target, self.change)
 
+    @property
+    def silent_names(self) -> str:
+        return "、".join(u.name for u in self.silent)
+
 
 def analyse(target: Target, org: OrgUnit, period_code: str) -> Analysis:
     """One target for one unit and period: the figure with numerator and denominator, its 同比,
-    the trend over the year, and the ranking of the unit's children."""
+    the trend over the year, the ranking of the children that reported (each with its own
+    同比) and, apart, those that reported nothing; the plan's target where one applies."""
     from weijian.data import aggregate
 
     rows = aggregate.breakdown(target, org, period_code)
-    # The bar chart shows the units with a figure (ranked); those without stay in the table.
-    shown = [r for r in rows if r.figure.value is not None]
+    reported = [r for r in rows if r.figure.value is not None]
+    children = [r.org_unit for r in rows]
+    changes = aggregate.yoys([target], [org, *children], period_code)
+    goals = plan_goals(target, org, children, periods.parse(period_code).year)
+
+    def goal_of(unit, figure) -> Goal | None:
+        found = goals.get(unit.pk)
+        if found is None:
+            return None
+        cmp, value, text, lower = found
+        from weijian.data.actuals import meets
+
+        met = None if figure.value is None else meets(figure.rounded, cmp, value, lower_is_better=lower)
+        return Goal(text, float(value), met)
+
     chart = Trend(
         f"{org.name}下级单位",
-        [r.org_unit.name for r in shown],
-        {target.name: [_number(r.figure) for r in shown]},
+        [r.org_unit.name for r in reported],
+        {target.name: [_number(r.figure) for r in reported]},
         getattr(target, "unit", ""),
         kind="bar",
     )
-    change = aggregate.yoy(target, org, period_code)
+    child_goals = {goals[c.pk][1] for c in children if c.pk in goals}
+    if len(child_goals) == 1:
+        chart.goal = float(child_goals.pop())
+    change = changes[(target, org.pk)]
+    trend = year_trend(target, org, period_code)
+    goal = goal_of(org, change.current)
+    if goal is not None:
+        trend.goal = goal.value
     return Analysis(
         target=target,
         org_unit=org,
         period_code=period_code,
         figure=change.current,
         change=change,
-        trend=year_trend(target, org, period_code),
-        rows=rows,
-        children_chart=chart if shown else None,
+        trend=trend,
+        rows=[ChildRow(r, changes[(target, r.org_unit.pk)], goal_of(r.org_unit, r.figure)) for r in reported],
+        silent=[r.org_unit for r in rows if r.figure.value is None],
+        children_chart=chart if reported else None,
+        goal=goal,
     )
 
 
+def plan_goals(target: Target, org: OrgUnit, children: list[OrgUnit], year: int) -> dict[int, tuple]:
+    """{unit pk: (cmp, value, text, lower is better)} for the plan targets of `year` on this
+    indicator that apply to `org` or to its children: a city-wide target to the plan's own
+    area, a per-county or per-township target to each unit of that level, a unit's target to
+    that unit. Elements have no plan targets."""
+    if not isinstance(target, Indicator):
+        return {}
+    from weijian.orgs.models import Level
+    from weijian.plans.models import Scope
+    from weijian.plans.models import Target as PlanTarget
+    from weijian.plans.tracking import plan_area
+
+    out: dict[int, tuple] = {}
+    lower = target.direction == Indicator.Direction.LOWER
+    units = [org, *children]
+    for t in PlanTarget.objects.filter(indicator=target, plan__year=year, active=True).select_related("plan"):
+        text = f"{t.get_cmp_display()}{t.value_display}"
+        if t.scope == Scope.CITY:
+            area = plan_area(t.plan)
+            applies = [u for u in units if area is not None and u.pk == area.pk]
+        elif t.scope == Scope.COUNTY:
+            applies = [u for u in units if u.level == Level.COUNTY]
+        elif t.scope == Scope.TOWNSHIP:
+            applies = [u for u in units if u.level == Level.TOWNSHIP]
+        else:
+            applies = [u for u in units if u.pk == t.org_unit_id]
+        for u in applies:
+            out.setdefault(u.pk, (t.cmp, t.value, text, lower))
+    return out
+
+
 def analysis_workbook(a: Analysis) -> bytes:
-    """The analysis as an Excel workbook: the figure, then the children's ranking, with the
-    numbers written as the page shows them and the raw values beside them for re-use."""
+    """The analysis as an Excel workbook: the figure, then the children's ranking and those
+    that reported nothing. Every figure is a number cell with a number format that shows it as
+    the page does (92.30%, 12,345人, 同比 +1.20个百分点), so it can be summed and charted."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from weijian.data.formatting import format_figure
-
-    def shown(fig) -> str:
-        return format_figure(fig.value, fig.unit, fig.decimals) if fig is not None else ""
+    from weijian.data.formatting import RATE_UNITS, rate_unit
 
     def raw(value):
         return None if value is None else float(value)
+
+    def quoted(text: str) -> str:
+        return '"' + text.replace('"', "") + '"' if text else ""
+
+    unit = a.figure.unit or ""
+    places = "0" if a.figure.decimals == 0 else "0." + "0" * a.figure.decimals
+    shown_unit = rate_unit(unit) if unit in RATE_UNITS else unit
+    value_format = ("#,##" if unit not in RATE_UNITS else "") + places + quoted(shown_unit)
+    count_format = "#,##0.##"
+    change = a.change
+    if change.kind == "points":
+        step = "个百分点" if unit in ("%", "％") else rate_unit(unit)
+        change_format = f"+{places}{quoted(step)};-{places}{quoted(step)};0"
+    else:
+        change_format = '+0.0"%";-0.0"%";0'
 
     wb = Workbook()
     ws = wb.active
@@ -304,38 +398,38 @@ def analysis_workbook(a: Analysis) -> bytes:
     ws.append([f"{a.target.name}（{a.target.code}）"])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append(["单位", a.org_unit.name])
-    ws.append(["期间", a.period_label])
+    ws.append(["期间", a.period_label + (f"（同比{a.change.basis}）" if a.change.through else "")])
     ws.append([])
-    header = ["单位", "分子", "分母", "数值", "数值（原始）", "同比", "排名"]
-    ws.append(header)
+    ws.append(["单位", "分子", "分母", "数值", "同比", "排名", "目标", "达标"])
     for cell in ws[ws.max_row]:
         cell.font = bold
-    f = a.figure
-    ws.append(
-        [
-            a.org_unit.name,
-            raw(f.numerator),
-            raw(f.denominator),
-            shown(f),
-            raw(f.value),
-            getattr(a.change, "text", "") or "",
-            "",
-        ]
-    )
-    for row in a.rows:
-        rf = row.figure
+
+    def line(name, figure, change, rank, goal) -> None:
         ws.append(
             [
-                row.org_unit.name,
-                raw(rf.numerator),
-                raw(rf.denominator),
-                shown(rf),
-                raw(rf.value),
-                "",
-                row.rank,
+                name,
+                raw(figure.numerator),
+                raw(figure.denominator),
+                raw(figure.value),
+                raw(change.delta) if change is not None else None,
+                rank,
+                goal.text if goal else None,
+                ({True: "达标", False: "未达标"}.get(goal.met) if goal else None),
             ]
         )
-    for col, width in zip("ABCDEFG", (28, 14, 14, 14, 14, 18, 8), strict=True):
+        r = ws.max_row
+        ws.cell(r, 2).number_format = count_format
+        ws.cell(r, 3).number_format = count_format
+        ws.cell(r, 4).number_format = value_format
+        ws.cell(r, 5).number_format = change_format
+
+    line(a.org_unit.name, a.figure, a.change, None, a.goal)
+    for child in a.rows:
+        line(child.row.org_unit.name, child.row.figure, child.change, child.row.rank, child.goal)
+    if a.silent:
+        ws.append([])
+        ws.append(["未报送", a.silent_names])
+    for col, width in zip("ABCDEFGH", (28, 14, 14, 14, 16, 8, 14, 8), strict=True):
         ws.column_dimensions[col].width = width
     protect_workbook(wb)
     buf = io.BytesIO()

@@ -38,6 +38,9 @@ def _selection(request: HttpRequest) -> dict:
     if code and target is None:
         problems.append(f"没有编码为“{code}”的指标或数据元")
     period_code = params.get("period", "").strip().upper()
+    if params.get("year", "").strip():
+        # The period picker: a year and a part of it (全年, a half, a quarter or a month).
+        period_code = params["year"].strip() + params.get("part", "").strip().upper()
     if period_code:
         try:
             period_code = periods.parse(period_code).code
@@ -63,12 +66,30 @@ def _choices(user, org: OrgUnit) -> dict:
         "indicators": Indicator.objects.order_by("category", "code"),
         "elements": DataElement.objects.order_by("code"),
         "years": dashboard.data_years(),
+        "parts": PARTS,
     }
+
+
+# The parts of a year the period picker offers, as the suffix of the period code.
+PARTS = [
+    ("", "全年"),
+    ("S1", "上半年"),
+    ("S2", "下半年"),
+    *[(f"Q{q}", f"第{q}季度") for q in range(1, 5)],
+    *[(f"{m:02d}", f"{m}月") for m in range(1, 13)],
+]
 
 
 def analysis(request: HttpRequest) -> HttpResponse:
     sel = _selection(request)
-    ctx = {**sel, **_choices(request.user, sel["org"]), "period_label": periods.label(sel["period_code"])}
+    code = sel["period_code"]
+    ctx = {
+        **sel,
+        **_choices(request.user, sel["org"]),
+        "period_label": periods.label(code),
+        "picked_year": code[:4],
+        "picked_part": code[4:],
+    }
     if sel["target"] is not None and not sel["problems"]:
         result = dashboard.analyse(sel["target"], sel["org"], sel["period_code"])
         from weijian.data.validation import violations
