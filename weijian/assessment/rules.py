@@ -230,12 +230,13 @@ class Rule:
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            if (
-                str(f.type) in ("Decimal", "Decimal | None")
-                and value is not None
-                and not isinstance(value, Decimal)
-            ):
+            kind = str(f.type)
+            if kind in ("Decimal", "Decimal | None") and value is not None and not isinstance(value, Decimal):
                 object.__setattr__(self, f.name, _decimal(value, f.name))
+            elif kind == "bool" and not isinstance(value, bool):
+                raise RuleError(f"参数{f.name}应为是或否（true/false），而不是“{value}”")
+            elif kind == "str" and not isinstance(value, str):
+                raise RuleError(f"参数{f.name}应为文字，而不是“{value}”")
         if not isinstance(self.applies_to, tuple):
             object.__setattr__(self, "applies_to", tuple(self.applies_to))
         _choice(self.missing, "数据缺失处理", MISSING_POLICIES)
@@ -253,13 +254,11 @@ class Rule:
     def problems(self, max_points: Decimal) -> list[str]:
         """What does not fit the item's points, in Chinese (empty when all is well)."""
         cap = getattr(self, "cap", None)
-        if self.role != "score" or isinstance(self, Proportional) or cap is None or not max_points:
-            if self.role == "bonus" and cap is not None and max_points and cap > max_points:
-                return [
-                    f"加分上限{format_number(cap)}分超过了该项分值{format_number(max_points)}分，按分值计"
-                ]
+        if cap is None or not max_points or cap <= max_points or isinstance(self, Proportional):
             return []
-        if cap > max_points:
+        if self.role == "bonus":
+            return [f"加分上限{format_number(cap)}分超过了该项分值{format_number(max_points)}分，按分值计"]
+        if self.role == "score":
             return [
                 f"扣分上限{format_number(cap)}分超过了该项分值{format_number(max_points)}分，扣完该项分值为止"
             ]

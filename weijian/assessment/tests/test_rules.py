@@ -434,6 +434,8 @@ def test_every_kind_has_a_label_and_round_trips_through_dict():
         ({"kind": "threshold", "colour": "red"}, "没有参数：colour"),
         ({"kind": "bands", "bands": []}, "至少需要一个分段"),
         ({"kind": "veto", "effect": "cap"}, "须给出等次名称"),
+        ({"kind": "threshold", "higher_is_better": "false"}, "应为是或否"),
+        ({"kind": "threshold", "unit": 5}, "应为文字"),
     ],
 )
 def test_bad_parameters_are_refused_in_chinese(d, message):
