@@ -205,6 +205,25 @@ def _unit_for(sentence: str, region: str | None, names, user) -> OrgUnit | None:
     return dashboard.home_org(user)
 
 
+def _respective_unit(text: str, a: int, fact, facts, names) -> OrgUnit | None:
+    """“甲县、乙区分别为92.3%、88.1%”: the k-th figure after 分别 belongs to the k-th unit named
+    before it."""
+    cut = text.rfind("分别", a, fact.start)
+    if cut < 0:
+        return None
+    before = text[a:cut]
+    found, taken = [], []
+    for n, u in names:  # longest names first, so 甲县人民医院 is not also read as 甲县
+        for m in re.finditer(re.escape(n), before):
+            if not any(s < m.end() and m.start() < e for s, e in taken):
+                taken.append((m.start(), m.end()))
+                found.append((m.start(), u))
+    units = [u for _, u in sorted(found, key=lambda p: p[0])]
+    after = [f for f in facts if cut < f.start and f.end <= fact.end and f.code == fact.code]
+    k = len(after) - 1
+    return units[k] if 0 <= k < len(units) and len(units) >= 2 else None
+
+
 def _compare(result: Result, analysis, text: str, user) -> None:
     names = _units_by_name(user)
     indicators = {i.code: i for i in Indicator.objects.all()}
@@ -235,7 +254,9 @@ def _compare(result: Result, analysis, text: str, user) -> None:
                 )
             )
             continue
-        org = _unit_for(text[a : f.start], analysis.region, names, user)
+        org = _respective_unit(text, a, f, analysis.facts, names) or _unit_for(
+            text[a : f.start], analysis.region, names, user
+        )
         if org is None or not can_read_org(user, org) or year is None:
             why = "文中没有年份" if year is None else "无法确定所属单位或不在您的权限范围内"
             result.unlinked.append(Unlinked(f.text, context, why, f.start, f.end))

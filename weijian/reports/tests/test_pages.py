@@ -218,3 +218,12 @@ def test_pages_need_a_login(client):
     for name in ("reports:index", "reports:proofread"):
         r = client.get(reverse(name))
         assert r.status_code == 302 and "/accounts/login/" in r["Location"]
+
+
+def test_figures_after_fenbie_are_compared_with_their_own_unit(client, users, city, rates):
+    login(client, users["admin"])
+    text = "示例市2025年工作总结\n2025年，甲县、乙区免疫规划疫苗接种率分别为92.67%、72.00%。\n"
+    client.post(reverse("reports:proofread"), {"file": SimpleUploadedFile("b.txt", text.encode())})
+    result = Proofreading.objects.get().result
+    assert [f for f in result["findings"] if f["type"] == "db_mismatch"] == []
+    assert {(c["unit"], c["text"]) for c in result["checked"]} >= {("甲县", "92.67%"), ("乙区", "72.00%")}
