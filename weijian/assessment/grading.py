@@ -91,7 +91,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from .rules import ItemResult, Rule, RuleError, Veto, competition_rank, format_number, format_points
@@ -108,12 +108,12 @@ class Quota:
     ties: str = "include"
 
     def __post_init__(self) -> None:
-        share = Decimal(str(self.share))
+        share = _number(self.share, f"等次“{self.level}”的比例")
         if not 0 < share <= 1:
             raise RuleError(f"等次“{self.level}”的比例应在0到1之间，而不是{format_number(share)}")
         object.__setattr__(self, "share", share)
         if self.min_points is not None:
-            object.__setattr__(self, "min_points", Decimal(str(self.min_points)))
+            object.__setattr__(self, "min_points", _number(self.min_points, f"等次“{self.level}”的最低分"))
         if self.rounding not in ("floor", "round", "ceil"):
             raise RuleError(f"名额取整方式应为“floor”“round”“ceil”之一，而不是“{self.rounding}”")
         if self.ties not in ("include", "exclude"):
@@ -125,8 +125,23 @@ class Quota:
         return int(raw.to_integral_value(rounding=mode))
 
 
+def _number(value: Any, what: str) -> Decimal:
+    try:
+        d = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise RuleError(f"{what}应为数字，而不是“{value}”") from None
+    if not d.is_finite():
+        raise RuleError(f"{what}应为数字，而不是“{value}”")
+    return d
+
+
 def _cutoffs(pairs: Any) -> tuple[tuple[Decimal, str], ...]:
-    return tuple((Decimal(str(p)), g) for p, g in pairs)
+    try:
+        return tuple((_number(p, f"等次“{g}”的分数线"), g) for p, g in pairs)
+    except (TypeError, ValueError) as e:
+        if isinstance(e, RuleError):
+            raise
+        raise RuleError("分数线应为（分数，等次）的列表") from None
 
 
 @dataclass(frozen=True)
@@ -176,7 +191,9 @@ class SchemePolicy:
     vetoed_last: bool = True
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "full", Decimal(str(self.full)))
+        object.__setattr__(self, "full", _number(self.full, "方案总分"))
+        if self.bonus_cap is not None:
+            object.__setattr__(self, "bonus_cap", _number(self.bonus_cap, "加分上限"))
         if self.full <= 0:
             raise RuleError(f"方案总分应大于0，而不是{format_number(self.full)}")
         for item, role in self.roles.items():

@@ -240,6 +240,12 @@ def test_policy_validation_in_chinese():
         Quota("优秀", D("1.5"))
     with pytest.raises(RuleError, match="方案总分应大于0"):
         SchemePolicy(full=D(0))
+    with pytest.raises(RuleError, match="比例应为数字"):
+        Quota("优秀", "二成")
+    with pytest.raises(RuleError, match="分数线应为数字"):
+        GradeScale(cutoffs=(("九十", "优秀"),))
+    with pytest.raises(RuleError, match="加分上限应为数字"):
+        SchemePolicy(bonus_cap="x")
 
 
 def test_not_applicable_result_counts_nowhere():
