@@ -12,7 +12,8 @@ first (veto, 督办/问题清单 deductions, bonus, reviewers' levels, rank, imp
 per-finding deductions, per-step deductions, interpolation, proportional, bands, threshold).
 Bounds follow the legal reading of Chinese: 以上/以下/以内 include the figure, 高于/超过/低于/不足
 exclude it; where two bands both claim a bound it goes to the band worth more (in the unit's
-favour), with a note. Every sentence `rules.Rule.describe()` writes is read back to the same rule.
+favour), with a note. Every sentence `rules.Rule.describe()` writes is read back to the same rule
+(bands that are a plain threshold — full points from a cut, nothing below — read as that threshold).
 """
 
 from __future__ import annotations
