@@ -2,7 +2,6 @@
 copy to proofreading, sees the findings marked in place and downloads the commented file."""
 
 import io
-import os
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -11,8 +10,7 @@ import docx
 import pytest
 
 from weijian.demo.loader import load_demo
-
-CHROMIUM = Path("/usr/bin/chromium")
+from weijian.plans.tests.test_browser import CHROMIUM, browser  # noqa: F401, F811  (the shared browser)
 
 pytestmark = [
     pytest.mark.skipif(
@@ -23,21 +21,7 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
-
-
-def test_department_drafts_downloads_edits_and_proofreads(browser, live_server, tmp_path):
+def test_department_drafts_downloads_edits_and_proofreads(browser, live_server, tmp_path):  # noqa: F811
     load_demo(today=date(2026, 12, 2), counties=2)
     page = browser.new_context(viewport={"width": 1360, "height": 900}, accept_downloads=True).new_page()
     page.goto(f"{live_server.url}/accounts/login/")
