@@ -45,6 +45,8 @@ run: setup
 	@echo "    admin   系统管理员    leader  委领导      dept  科室"
 	@echo "    county  县区用户      inst    机构用户"
 	@echo ""
+	@# The background-job worker (big imports) runs beside the server and stops with it.
+	$(BIN)/weijian db_worker --no-startup-delay & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/weijian runserver $(HOST):$(PORT)
 
 test: install-dev assets

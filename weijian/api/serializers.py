@@ -194,15 +194,33 @@ class AnalyticsSerializer(serializers.Serializer):
 class ImportJobSerializer(serializers.ModelSerializer):
     class Meta:
         model = ImportJob
-        fields = ["id", "file_name", "file_format", "at", "status", "rows_total", "rows_applied", "errors"]
+        fields = [
+            "id",
+            "file_name",
+            "file_format",
+            "at",
+            "status",
+            "progress",
+            "rows_total",
+            "rows_applied",
+            "rows_rejected",
+            "errors",
+            "error_counts",
+        ]
 
 
 class ImportAnswerSerializer(serializers.Serializer):
-    status = serializers.CharField()
+    job = serializers.IntegerField()
+    status = serializers.CharField(
+        help_text="queued、running、applied、partial、rejected、failed、interrupted"
+    )
+    progress = serializers.IntegerField(help_text="进度（百分比）")
+    message = serializers.CharField()
     rows_total = serializers.IntegerField()
     rows_applied = serializers.IntegerField()
-    errors = ImportProblemSerializer(many=True)
-    job = serializers.IntegerField(allow_null=True)
+    rows_rejected = serializers.IntegerField()
+    errors = ImportProblemSerializer(many=True, help_text="前200处错误")
+    error_counts = serializers.DictField(child=serializers.IntegerField(), help_text="按原因统计的错误数")
 
 
 class TokenInSerializer(serializers.Serializer):

@@ -37,6 +37,7 @@ urlpatterns = _exempt(
     [
         path("analytics/", views.analytics, name="api-analytics"),
         path("imports/", views.imports, name="api-imports"),
+        path("imports/<int:pk>/", views.import_job, name="api-import-job"),
         path("token/", views.token, name="api-token"),
         # The schema and its UI describe the API, not its data: readable without signing in.
         path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),

@@ -349,22 +349,48 @@ def imports(request: Request) -> Response:
             [{"row": None, "field": "file", "reason": "缺少文件"}],
         )
     partial = str(request.data.get("partial", "")).strip().lower() in {"1", "true", "yes", "on"}
-    from weijian.data.imports import import_file
+    from django.conf import settings
 
+    from weijian.data.imports import import_file, start_import
+
+    if upload.size > settings.IMPORT_BACKGROUND_BYTES:
+        job = start_import(upload, upload.name, request.user, partial=partial)
+        return Response(_job_body(job), status=status.HTTP_202_ACCEPTED)
     result = import_file(upload.read(), upload.name, request.user, partial=partial)
-    body = {
-        "status": result.status,
-        "rows_total": result.rows_total,
-        "rows_applied": result.rows_applied,
-        "errors": [{"row": p.row, "column": p.column, "reason": p.reason} for p in result.errors],
-        "job": result.job.pk if result.job is not None else None,
-    }
     return Response(
-        body,
+        _job_body(result.job),
         status=status.HTTP_200_OK
         if result.rows_applied or not result.errors
         else status.HTTP_400_BAD_REQUEST,
     )
+
+
+def _job_body(job: ImportJob) -> dict:
+    """An import's answer, of bounded size: the first errors in full, counts for all."""
+    return {
+        "job": job.pk,
+        "status": job.status,
+        "progress": job.progress,
+        "message": job.message,
+        "rows_total": job.rows_total,
+        "rows_applied": job.rows_applied,
+        "rows_rejected": job.rows_rejected,
+        "errors": [{"row": e["row"], "column": e["column"], "reason": e["reason"]} for e in job.errors or []],
+        "error_counts": job.error_counts or {},
+    }
+
+
+@extend_schema(tags=["数据"], responses={200: s.ImportAnswerSerializer})
+@api_view(["GET"])
+def import_job(request: Request, pk: int) -> Response:
+    """One of the user's imports: its status and progress while it runs in the background."""
+    from weijian.data.imports import recover_interrupted
+
+    recover_interrupted()
+    job = ImportJob.objects.filter(pk=pk).first()
+    if job is None or not (job.user_id == request.user.pk or is_admin(request.user)):
+        raise ApiError("没有这条导入记录", status_code=404)
+    return Response(_job_body(job))
 
 
 class TokenThrottle(AnonRateThrottle):

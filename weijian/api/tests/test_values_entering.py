@@ -65,3 +65,37 @@ def test_thousands_of_duplicates_get_a_bounded_answer(api, reporting):
     assert "另有" in body["detail"] and sum(body["error_counts"].values()) == 5_000
     assert "等共5000行" in body["errors"][0]["reason"]
     assert not DataValue.objects.filter(period__code="202405").exists()
+
+
+def test_a_big_file_is_accepted_as_a_job_whose_status_only_its_owner_reads(
+    api, users, reporting, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.IMPORT_BACKGROUND_BYTES = 10
+    settings.VAR_DIR = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    upload = SimpleUploadedFile("大.csv", "数据元编码,机构编码,期间,数值\nHTN_MGD,C01A01,202405,7\n".encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/api/imports/", {"file": upload}, format="multipart")
+    assert response.status_code == 202 and response.json()["status"] == "queued"
+    job = response.json()["job"]
+    done = api.get(f"/api/imports/{job}/").json()
+    assert (done["status"], done["rows_applied"], done["progress"]) == ("applied", 1, 100)
+    other = APIClient()
+    other.force_authenticate(users["other_county"])
+    assert other.get(f"/api/imports/{job}/").status_code == 404
+
+
+def test_a_file_of_unknown_codes_gets_a_bounded_api_answer(api, reporting):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text = "数据元编码,机构编码,期间,数值\n" + "".join(f"NOPE{i},C01A01,202405,1\n" for i in range(20_000))
+    response = api.post(
+        "/api/imports/", {"file": SimpleUploadedFile("未知.csv", text.encode())}, format="multipart"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert len(body["errors"]) == 200 and body["rows_rejected"] == 20_000
+    assert body["error_counts"] == {"数据元编码“…”不存在": 20_000}
+    assert len(response.content) < 100_000
