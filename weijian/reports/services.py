@@ -80,12 +80,17 @@ def _store(user, draft: Draft, org: OrgUnit, year: int, **extra) -> Report:
     )
 
 
-def make_summary(user, org: OrgUnit, year: int) -> Report:
+def make_summary(user, org: OrgUnit, year: int, doc_number: str = "") -> Report:
+    """Draft and store the summary; with a 发文字号 it gets the red 版头 of a 文件."""
     from .summary import draft_summary
 
     if user is not None and not can_draft_for(user, org):
         raise NotAllowed("您无权为该单位起草工作总结")
-    return _store(user, draft_summary(org, year), org, year, period_code=str(year))
+    draft = draft_summary(org, year)
+    if doc_number:
+        draft.red_header = f"{draft.issuer}文件"
+        draft.doc_number = doc_number
+    return _store(user, draft, org, year, period_code=str(year))
 
 
 def make_ranking(user, target, org: OrgUnit, period_code: str) -> Report:

@@ -45,8 +45,10 @@ def index(request: HttpRequest) -> HttpResponse:
             error = f"不能为单位“{code}”起草：没有这个单位，或不在您的权限范围内。"
         elif year is None or str(year) not in years:
             error = f"年度“{request.POST.get('year', '')}”无效：请选择有数据的年度。"
+        elif len(doc_number := request.POST.get("doc_number", "").strip()) > 40:
+            error = "发文字号过长：不超过40个字。"
         else:
-            report = services.make_summary(user, org, year)
+            report = services.make_summary(user, org, year, doc_number)
             messages.success(request, "已起草工作总结")
             return redirect("reports:detail", pk=report.pk)
     reports = services.reports_for(user)[:30]

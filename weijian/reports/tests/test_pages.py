@@ -227,3 +227,17 @@ def test_figures_after_fenbie_are_compared_with_their_own_unit(client, users, ci
     result = Proofreading.objects.get().result
     assert [f for f in result["findings"] if f["type"] == "db_mismatch"] == []
     assert {(c["unit"], c["text"]) for c in result["checked"]} >= {("甲县", "92.67%"), ("乙区", "72.00%")}
+
+
+def test_a_document_number_gives_the_red_masthead(client, users, city, rates):
+    login(client, users["admin"])
+    client.post(
+        reverse("reports:index"),
+        {"org_unit": city.city.code, "year": year(), "doc_number": "示卫〔2025〕3号"},
+    )
+    d = docx.Document(io.BytesIO(bytes(Report.objects.get().docx)))
+    head, number = d.paragraphs[0], next(p for p in d.paragraphs if p.text == "示卫〔2025〕3号")
+    assert head.text == "示例市卫生健康委员会文件" and str(head.runs[0].font.color.rgb).upper().startswith(
+        "E6"
+    )
+    assert "w:bottom" in number._p.xml  # the red separator line under the number

@@ -23,6 +23,7 @@ class Command(BaseCommand):
         d.add_argument("--year", type=int, required=True)
         d.add_argument("--out", required=True)
         d.add_argument("--json", help="同时写出数字来源（JSON）")
+        d.add_argument("--doc-number", default="", help="发文字号；给出时加红色版头")
         r = sub.add_parser("ranking", help="起草排名通报")
         r.add_argument("--org", required=True)
         r.add_argument("--target", required=True)
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         if org is None:
             raise CommandError(f"没有编码为“{opts['org']}”的单位")
         if opts["action"] == "draft":
-            report = services.make_summary(None, org, opts["year"])
+            report = services.make_summary(None, org, opts["year"], opts["doc_number"])
         else:
             target = dashboard.resolve_target(opts["target"])
             if target is None:
