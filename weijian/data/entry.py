@@ -10,8 +10,9 @@ the rows that pass are written; all in one transaction.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
@@ -21,8 +22,9 @@ from weijian.accounts import scope
 from weijian.indicators.models import DataElement
 from weijian.orgs.models import OrgUnit
 
-from . import bulk, periods
+from . import bulk, conflicts, periods
 from .clean import parse_decimal
+from .conflicts import UNSEEN
 from .models import DataValue, DataValueAudit, ImportJob, Period
 from .problems import bounded_rows
 from .signals import notify_values_changed
@@ -99,6 +101,7 @@ class Pending:
     value: Decimal | None
     comment: str | None = None
     value_column: str | None = None  # overrides Columns.value (a cell of the Excel template)
+    shown: object = UNSEEN  # the value the user's form showed (None: empty), see data.conflicts
 
 
 @dataclass
@@ -117,10 +120,13 @@ def save_values(
     *,
     source: str,
     comment: str | None = None,
+    shown: Mapping[int, Decimal | None] | None = None,
 ) -> SaveResult:
     """Store values entered by `user` (form, API): all or nothing.
 
     Each row is (element, org unit, period code, value); value None deletes the stored value.
+    `shown` maps row numbers (from 1) to the value the user's form showed for that row: a row
+    whose stored value has changed since is refused as a conflict (data.conflicts).
     Raises DataError listing every problem (row numbers count from 1) and changes nothing when
     any row is refused."""
     pending = []
@@ -131,7 +137,8 @@ def save_values(
         except ValueError as exc:
             problems.append(Problem(i, Columns.value, str(exc)))
             continue
-        pending.append(Pending(i, element, org_unit, str(period_code), value, comment))
+        seen = shown.get(i, UNSEEN) if shown else UNSEEN
+        pending.append(Pending(i, element, org_unit, str(period_code), value, comment, shown=seen))
     checked = check(pending, user)
     problems = sorted(problems + checked.problems, key=lambda p: p.row or 0)
     if problems:
@@ -154,8 +161,13 @@ def check(
     columns: Columns = Columns(),
     file: str = "",
     row_word: str = "行",
+    since: datetime | None = None,
 ) -> Checked:
     """Judge every pending row; nothing is written.
+
+    A row whose stored value changed after its user saw it is refused as a conflict: after the
+    value its form showed (`Pending.shown`), or — `since`, when an Excel template was
+    generated — by a change after that time to a value the file does not hold.
 
     `system` skips the scope check (an import run by an operator from the command line).
     With `partial`, rule checks are repeated without the refused rows until the rows left
@@ -223,6 +235,10 @@ def check(
         dict(DataElement.objects.filter(code__in=rule_codes).values_list("pk", "code")) if rule_codes else {}
     )
     existing = _existing(good, period_rows, set(rule_elements))
+    for pr in _conflicts(good, existing, period_rows, since, columns, file, row_word):
+        problems.append(pr)
+        bad_rows.add(pr.row)
+    good = [p for p in good if p.row not in bad_rows]
 
     if rules and good:
         rule_problems = _rule_problems(
@@ -240,6 +256,39 @@ def check(
             )
     problems.sort(key=lambda pr: pr.row or 0)
     return Checked(good, problems, existing, period_rows)
+
+
+def _conflicts(good, existing, period_rows, since, columns, file, row_word) -> list[Problem]:
+    """Rows that would write over a change their user has not seen (see data.conflicts)."""
+    candidates = []
+    for p in good:
+        period = period_rows.get(p.period_code)
+        if period is None:
+            continue  # nothing was ever stored for this period
+        key = (p.element.pk, p.org_unit.pk, period.pk)
+        stored = existing.get(key)
+        stored_value = stored[1] if stored else None
+        if p.shown is not UNSEEN:
+            if stored_value != p.shown:
+                candidates.append((p, key, stored_value))
+        elif since is not None and stored_value != p.value:
+            candidates.append((p, key, stored_value))
+    if not candidates:
+        return []
+    changes = conflicts.last_changes({key for _p, key, _v in candidates})
+    out = []
+    for p, key, stored_value in candidates:
+        change = changes.get(key)
+        if p.shown is not UNSEEN:
+            reason = conflicts.form_conflict_reason(change, p.shown, stored_value)
+        elif change is not None and change.at is not None and change.at > since:
+            reason = conflicts.template_conflict_reason(
+                p.org_unit.name, p.period_code, p.element.name, since, change, stored_value, p.value
+            )
+        else:
+            continue  # the file differs from a value nobody changed since: an ordinary update
+        out.append(Problem(p.row, p.value_column or columns.value, reason, file, row_word))
+    return out
 
 
 def _existing(

@@ -11,11 +11,13 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from weijian.orgs.models import OrgUnit
 from weijian.sheets import csv_row, protect_workbook
 
 from . import periods
+from .conflicts import write_generated_at
 from .imports import TEMPLATE_CODES_LABEL, TEMPLATE_ORG_LABEL, TEMPLATE_PERIOD_LABEL
 from .models import DataSet, DataValue
 
@@ -173,6 +175,8 @@ def excel_template(dataset: DataSet, org_units: Iterable[OrgUnit], period_code: 
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 28
     ws.freeze_panes = "C5"
+    # When it was generated: importing it later, values changed since are not reverted.
+    write_generated_at(wb, timezone.now())
     protect_workbook(wb)
     out = io.BytesIO()
     wb.save(out)

@@ -35,7 +35,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path, PurePath
 
@@ -48,6 +48,7 @@ from weijian.indicators.models import DataElement
 from weijian.orgs.models import OrgUnit
 
 from . import bulk, clean, periods
+from .conflicts import read_generated_at
 from .entry import Columns, Pending, Problem, check
 from .models import DataValue, DataValueAudit, ImportJob, Period
 from .problems import ProblemLog
@@ -158,6 +159,7 @@ class _Source:
     columns: Columns
     rows: Iterator[_Raw]
     row_word: str = "行"
+    since: datetime | None = None  # when an Excel template was generated (data.conflicts)
 
 
 # --- entry points ---------------------------------------------------------------------------
@@ -510,6 +512,7 @@ def _check_stage(run: _Run, source: _Source, stage: _Stage) -> int:
             columns=source.columns,
             file=run.name,
             row_word=source.row_word,
+            since=source.since,
         )
         if result.problems:
             run.problems.extend(result.problems)
@@ -1038,6 +1041,10 @@ def _read_xlsx(stream, name: str) -> _Source:
         finally:
             workbook.close()
 
+    try:
+        generated = read_generated_at(workbook)
+    except Exception:  # a damaged info sheet: the file is read as a template without a date
+        generated = None
     while head and not any(str(c).strip() for c in head[0][1]):
         head.pop(0)
     if not head:
@@ -1070,7 +1077,10 @@ def _read_xlsx(stream, name: str) -> _Source:
                     yield _Raw(number, codes[col], unit, period, cells[col], value_column=column_names[col])
 
         return _Source(
-            "xlsx", Columns(element="数据元编码", org_unit="A列（机构编码）", period="期间编码"), rows()
+            "xlsx",
+            Columns(element="数据元编码", org_unit="A列（机构编码）", period="期间编码"),
+            rows(),
+            since=generated,
         )
 
     header_number, header = head[0]

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from weijian.data import periods
+from weijian.data.conflicts import Change
 from weijian.data.models import DataSet, DataValue, DataValueAudit, PeriodType
 from weijian.indicators.models import DataElement
 from weijian.orgs.models import OrgUnit
@@ -55,6 +56,22 @@ class Field:
     current: Decimal | None
     text: str
     error: str = ""
+    # The value the form showed when it was opened (sent back hidden as s_<pk>): a field is
+    # saved only when the user changed it, and is a conflict when the stored value moved since.
+    shown_text: str = ""
+    conflict: Change | None = None
+
+    @property
+    def shown_name(self) -> str:
+        return f"s_{self.element.pk}"
+
+    @property
+    def choice_name(self) -> str:
+        return f"c_{self.element.pk}"
+
+    @property
+    def current_text(self) -> str:
+        return _plain(self.current)
 
 
 def _plain(value: Decimal | None) -> str:
@@ -139,7 +156,9 @@ def _fields(dataset: DataSet, org: OrgUnit, period_code: str) -> list[Field]:
         ).values_list("element_id", "value")
     )
     return [
-        Field(e, f"v_{e.pk}", current.get(e.pk), _plain(current.get(e.pk)))
+        Field(
+            e, f"v_{e.pk}", current.get(e.pk), _plain(current.get(e.pk)), shown_text=_plain(current.get(e.pk))
+        )
         for e in dataset.elements.order_by("code")
     ]
 
@@ -185,34 +204,56 @@ def _violations(org: OrgUnit, period_code: str) -> list:
 
 
 def _save(request: HttpRequest, fields: list[Field], org: OrgUnit, period_code: str) -> str:
-    """Save the changed fields in one go; on any problem nothing is saved and each field
-    carries its message. Returns the message for the whole form ("" when saved)."""
+    """Save the fields the user changed, in one go; on any problem nothing is saved and each
+    field carries its message. A field the user did not touch is never written (it would undo
+    whatever another user saved meanwhile); a changed field whose stored value moved since the
+    form was shown is a conflict: the user sees who changed it, when and to what, and chooses.
+    Returns the message for the whole form ("" when saved)."""
     from weijian.data.entry import DataError, save_values
 
-    rows, row_fields = [], []
+    rows, row_fields, shown = [], [], {}
     for f in fields:
         f.text = request.POST.get(f.name, "")
+        posted_shown = request.POST.get(f.shown_name)
+        # A form without the shown values (an old page) is judged against what is stored now.
+        f.shown_text = f.current_text if posted_shown is None else posted_shown
         try:
             value = parse_number(f.text)
+            seen = parse_number(f.shown_text)
         except ValueError as exc:
             f.error = str(exc)
+            continue
+        if request.POST.get(f.choice_name) == "theirs":
+            # The user chose the other user's value: keep it, write nothing for this field.
+            f.text = f.shown_text = f.current_text
+            continue
+        if value == seen:
+            f.text = f.current_text  # untouched: show what is stored now
+            f.shown_text = f.current_text
             continue
         if value != f.current:
             rows.append((f.element, org, period_code, value))
             row_fields.append(f)
+            shown[len(rows)] = seen
     if any(f.error for f in fields):
         return _("有数据项填写有误，未保存。请按提示改正后再保存。")
     if not rows:
         messages.info(request, _("数据没有变化，无需保存"))
         return ""
     try:
-        save_values(request.user, rows, source=DataValueAudit.Source.FORM)
+        save_values(request.user, rows, source=DataValueAudit.Source.FORM, shown=shown)
     except DataError as exc:
+        _mark_conflicts(row_fields, shown, org, period_code)
         for problem in exc.problems:
             target = _field_for(problem, row_fields)
             if target is not None:
                 target.error = problem.reason
         unplaced = [p.reason for p in exc.problems if _field_for(p, row_fields) is None]
+        conflicted = [f.element.name for f in row_fields if f.conflict is not None]
+        if conflicted:
+            return _(
+                "以下数据项在您打开表单后已被他人修改，本次未保存：%(names)s。请逐项选择保留哪个值，再保存。"
+            ) % {"names": "、".join(conflicted)}
         return (
             _("未保存：") + "；".join(unplaced)
             if unplaced
@@ -220,13 +261,30 @@ def _save(request: HttpRequest, fields: list[Field], org: OrgUnit, period_code: 
         )
     for f in row_fields:
         f.current = parse_number(f.text)
-        f.text = _plain(f.current)
+        f.text = f.shown_text = f.current_text
     messages.success(
         request,
         _("已保存 %(org)s %(period)s 的 %(n)s 项数据")
         % {"org": org.name, "period": periods.label(period_code), "n": len(rows)},
     )
     return ""
+
+
+def _mark_conflicts(row_fields: list[Field], shown: dict, org: OrgUnit, period_code: str) -> None:
+    """Fields whose stored value is no longer the one shown: attach the latest change (who,
+    when, what), and take the stored value as the new shown one, so that saving again with
+    "keep mine" overwrites it knowingly."""
+    from weijian.data.conflicts import last_changes
+    from weijian.data.models import Period
+
+    stale = [(i, f) for i, f in enumerate(row_fields, start=1) if f.current != shown[i]]
+    period = Period.objects.filter(code=period_code).first()
+    if not stale or period is None:
+        return
+    changes = last_changes({(f.element.pk, org.pk, period.pk) for _i, f in stale})
+    for _i, f in stale:
+        f.conflict = changes.get((f.element.pk, org.pk, period.pk)) or Change("其他用户", None, "", f.current)
+        f.shown_text = f.current_text
 
 
 def _field_for(problem, row_fields: list[Field]) -> Field | None:
