@@ -254,7 +254,8 @@ def draft_department(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         if existing:
             messages.success(
-                request, _("已将“%(name)s”归入已有科室“%(dept)s”，并记为其别名。") % {"name": name, "dept": existing}
+                request,
+                _("已将“%(name)s”归入已有科室“%(dept)s”，并记为其别名。") % {"name": name, "dept": existing},
             )
         else:
             messages.success(request, _("“%(name)s”将在确认时新建为科室。") % {"name": name})

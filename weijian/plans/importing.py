@@ -39,10 +39,30 @@ MAX_CHARS = 2_000_000
 # The numbers not understood that a draft keeps and shows (the count says how many there are).
 MAX_UNKNOWN = 300
 SIMILAR_TITLE = 0.6  # difflib ratio above which two task titles are the same task reworded
+SIMILAR_DEPARTMENT = 0.6  # difflib ratio above which a new name may be an existing department
 
 
 class ImportError_(ValueError):
     """An import that cannot go on; the message is for the user, in Chinese."""
+
+
+# --- Who may import ---------------------------------------------------------------------------
+
+
+def can_import(user) -> bool:
+    """Who imports, corrects and confirms a work plan: the administrator, and the 科室 users —
+    the office that drafts the plan and the departments that keep their 台账 are departments.
+    委领导 read plans and judge progress; 县区 and 机构 users work on their own subtree's data
+    and do not write the commission's plan."""
+    from weijian.accounts import scope
+    from weijian.accounts.models import Role
+
+    if not scope.is_active(user):
+        return False
+    return bool(user.is_superuser or user.role in (Role.ADMIN, Role.DEPARTMENT))
+
+
+IMPORT_DENIED = "只有系统管理员和委机关科室可以导入、核对和确认工作要点；委领导可以查看计划，县区和机构用户请联系本委办公室或相关科室。"
 
 
 # --- Reading --------------------------------------------------------------------------------
@@ -475,6 +495,7 @@ def propose(text: str, year: int | None = None, analysis=None) -> dict:
         "facts": others,
         "unknown": unknown,
         "unknown_total": unknown_total,
+        "doc_year": analysis.year,
     }
 
 
@@ -658,24 +679,105 @@ class OwnerIndex:
             found = self.leaders[name] = Leader.objects.get_or_create(name=name[:20])[0]
         return found
 
-    def department(self, name: str, create: bool = False) -> Department | None:
+    def department(self, name: str, create: bool = False, choices: dict | None = None) -> Department | None:
         found = self.departments.get(name)
+        chosen = (choices or {}).get(name)
+        if found is None and chosen:
+            # The user said this name is an existing department: file it there, and keep the
+            # name as an alias so the next import matches it at once.
+            found = self.departments.get(chosen)
+            if found is not None and create and name not in (found.aliases or []):
+                found.aliases = [*(found.aliases or []), name[:50]]
+                found.save(update_fields=["aliases"])
+                self.departments[name] = found
         if found is None and create:
             found = self.departments[name] = Department.objects.get_or_create(name=name[:50])[0]
         return found
 
+    def similar_department(self, name: str) -> Department | None:
+        """The existing department a new name most likely means (中医科教科 → 中医药与科教科), by
+        name and alias similarity, or None when none is close."""
+        best: tuple[float, Department] | None = None
+        for known, dept in self.departments.items():
+            ratio = difflib.SequenceMatcher(None, name, known, autojunk=False).ratio()
+            if ratio >= SIMILAR_DEPARTMENT and (best is None or ratio > best[0]):
+                best = (ratio, dept)
+        return best[1] if best else None
+
+
+def _department_names(proposal: dict) -> list[str]:
+    names: list[str] = []
+    for t in proposal["tasks"]:
+        for n in t["departments"] + t["lead_departments"]:
+            if n not in names:
+                names.append(n)
+    return names
+
 
 def owner_matches(proposal: dict) -> dict[str, dict[str, str | None]]:
-    """For the preview: each named leader/department → the existing one it matches, or None (new)."""
+    """For the preview: each named leader/department → the existing one it matches, or None
+    (new); and under "similar", each new department name that resembles an existing one and
+    has not been decided yet → that department's name (the preview asks)."""
     index = OwnerIndex.load()
-    leaders, depts = {}, {}
+    choices = proposal.get("department_choices", {})
+    leaders, depts, similar = {}, {}, {}
     for t in proposal["tasks"]:
         for n in t["leaders"]:
             leaders[n] = "—" if is_generic_leader(n) else (index.leader(n).name if index.leader(n) else None)
-        for n in t["departments"] + t["lead_departments"]:
-            d = index.department(n)
-            depts[n] = d.name if d else None
-    return {"leaders": leaders, "departments": depts}
+    for n in _department_names(proposal):
+        d = index.department(n) or (index.departments.get(choices[n]) if choices.get(n) else None)
+        depts[n] = d.name if d else None
+        if d is None and n not in choices:
+            near = index.similar_department(n)
+            if near is not None:
+                similar[n] = near.name
+    return {"leaders": leaders, "departments": depts, "similar": similar}
+
+
+def pending_departments(proposal: dict) -> dict[str, str]:
+    """New department names that resemble an existing department and are not decided yet."""
+    return owner_matches(proposal)["similar"]
+
+
+def decide_department(draft: PlanDraft, name: str, existing: str) -> None:
+    """Record the user's answer for a new department name: `existing` is the department it is
+    (its name), or "" for a new department of its own."""
+    if name not in _department_names(draft.proposal):
+        raise CorrectionError(f"科室“{name}”不在草稿的任务中（草稿可能已被修改，请刷新页面）。")
+    if existing:
+        index = OwnerIndex.load()
+        if existing not in index.departments:
+            raise CorrectionError(f"已有科室“{existing}”不存在。")
+        existing = index.departments[existing].name
+    draft.proposal.setdefault("department_choices", {})[name] = existing
+    draft.save(update_fields=["proposal"])
+
+
+def import_warnings(proposal: dict, year: int, area: OrgUnit | None, today: date | None = None) -> list[str]:
+    """What the preview must say before a plan is saved: a document issued for another region
+    than the plan's area, a document about another year than the plan year, a plan year already
+    past (every task would be overdue at once)."""
+    today = today or timezone.localdate()
+    out = []
+    region = (proposal.get("region") or "").strip()
+    if region and area is not None and not _same_region(region, area):
+        out.append(
+            f"文件的发文地区是“{region}”，与本系统的计划区域“{area.name}”不一致：请确认这不是其他地区的计划。"
+        )
+    doc_year = proposal.get("doc_year")
+    if doc_year and doc_year != year:
+        out.append(f"文件写的是 {doc_year} 年，而计划年度选的是 {year} 年：请确认年度。")
+    if year < today.year:
+        out.append(f"计划年度 {year} 年已经过去：导入后所有任务的完成时限都已过，请确认是要补录往年的计划。")
+    return out
+
+
+def _same_region(region: str, area: OrgUnit) -> bool:
+    """Whether a document's region is the area or lies inside it (its name, a unit below it)."""
+    if area.name in region or region in area.name:
+        return True
+    names = OrgUnit.objects.filter(path__startswith=area.path).values_list("name", flat=True)
+    return any(n and (n in region or (len(region) >= 2 and region in n)) for n in names.iterator())
 
 
 # --- Corrections on the draft -------------------------------------------------------------------
@@ -849,7 +951,7 @@ def correct_task(draft: PlanDraft, key: str, data: dict) -> dict:
 # --- Confirmation ----------------------------------------------------------------------------
 
 
-def _set_owners(task: Task, item: dict, index: OwnerIndex) -> None:
+def _set_owners(task: Task, item: dict, index: OwnerIndex, choices: dict | None = None) -> None:
     TaskLeader.objects.filter(task=task).delete()
     TaskDepartment.objects.filter(task=task).delete()
     notes = []
@@ -865,7 +967,7 @@ def _set_owners(task: Task, item: dict, index: OwnerIndex) -> None:
     order = 0
     for lead, names in ((False, item["departments"]), (True, item["lead_departments"])):
         for name in names:
-            dept = index.department(name, create=True)
+            dept = index.department(name, create=True, choices=choices)
             TaskDepartment.objects.get_or_create(
                 task=task, department=dept, defaults={"order": order, "is_lead": lead}
             )
@@ -921,8 +1023,14 @@ def _body(proposal: dict, item: dict) -> str:
 
 @transaction.atomic
 def confirm(draft: PlanDraft, user, area: OrgUnit | None = None) -> Plan:
-    """Save the corrected draft as a plan (or apply it to the plan it revises) and delete it."""
+    """Save the corrected draft as a plan (or apply it to the plan it revises) and delete it.
+    Refused (nothing saved) while a new department name that resembles an existing one has not
+    been decided: a near-duplicate department is never created silently."""
     proposal = draft.proposal
+    pending = pending_departments(proposal)
+    if pending:
+        listed = "、".join(f"“{n}”（是否为已有科室“{e}”）" for n, e in pending.items())
+        raise ImportError_(f"请先确认以下科室：{listed}。")
     if draft.plan_id:
         plan = draft.plan
         changes = diff(plan, proposal)
@@ -957,7 +1065,7 @@ def confirm(draft: PlanDraft, user, area: OrgUnit | None = None) -> Plan:
                 order=i,
                 deadline=_date_or_none(item.get("deadline")),
             )
-            _set_owners(task, item, index)
+            _set_owners(task, item, index, proposal.get("department_choices"))
             task.save(update_fields=["leader_note"])
             tasks[item["key"]] = task
         indicators, orgs = _lookups(proposal)
@@ -967,7 +1075,8 @@ def confirm(draft: PlanDraft, user, area: OrgUnit | None = None) -> Plan:
                 for i, g in enumerate(g for g in proposal["targets"] if g.get("include", True))
             ]
         )
-        record(user, "import", plan, detail=f"导入工作要点“{draft.file_name}”：{len(tasks)}项任务")
+        who = f"（{user.department.name}）" if getattr(user, "department_id", None) else ""
+        record(user, "import", plan, detail=f"导入工作要点“{draft.file_name}”{who}：{len(tasks)}项任务")
     draft.delete()
     return plan
 
@@ -1105,7 +1214,7 @@ def apply_revision(plan: Plan, proposal: dict, changes: list[TaskChange], user=N
         task.order = order
         task.active = True
         task.save()
-        _set_owners(task, item, index)
+        _set_owners(task, item, index, proposal.get("department_choices"))
         task.save(update_fields=["leader_note"])
         key_to_task[item["key"]] = task
     for change in changes:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("drafts/<int:pk>/targets/<str:key>/split/", import_views.draft_split, name="draft_split"),
     path("drafts/<int:pk>/facts/<int:index>/promote/", import_views.draft_promote, name="draft_promote"),
     path("drafts/<int:pk>/tasks/<str:key>/", import_views.draft_task, name="draft_task"),
+    path("drafts/<int:pk>/departments/", import_views.draft_department, name="draft_department"),
     path("drafts/<int:pk>/confirm/", import_views.draft_confirm, name="draft_confirm"),
     path("drafts/<int:pk>/discard/", import_views.draft_discard, name="draft_discard"),
     path("<int:pk>/", views.plan_dashboard, name="plan"),

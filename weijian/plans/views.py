@@ -18,7 +18,7 @@ from weijian.accounts.scope import is_admin
 from weijian.data import periods
 from weijian.orgs.models import Department, Leader, Level, OrgUnit, ancestor_paths
 
-from . import exports, progress, scope, tracking
+from . import exports, importing, progress, scope, tracking
 from .forms import ReportForm
 from .models import Plan, PlanDraft, ProgressAttachment, ReportInterval, Scope, SupervisionItem, Target, Task
 
@@ -38,7 +38,7 @@ def _visible_units(user) -> set[int] | None:
 
 def index(request: HttpRequest) -> HttpResponse:
     plans = Plan.objects.for_user(request.user).select_related("org_unit")
-    drafts = PlanDraft.objects.filter(user=request.user) if is_admin(request.user) else []
+    drafts = PlanDraft.objects.filter(user=request.user) if importing.can_import(request.user) else []
     mine = Task.objects.active().mine(request.user).filter(plan__in=plans)
     return render(
         request,
@@ -48,7 +48,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "drafts": drafts,
             "my_count": mine.count(),
             "whole": scope.reads_whole_plan(request.user),
-            "can_import": is_admin(request.user),
+            "can_import": importing.can_import(request.user),
         },
     )
 
@@ -96,7 +96,7 @@ def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "due_soon": [i for i in items if i.due_soon],
             "late": [i for i in items if i.late],
             "lagging_targets": [t for t in targets if t.status == tracking.Status.LAGGING],
-            "can_import": is_admin(request.user),
+            "can_import": importing.can_import(request.user),
             "can_raise": scope.can_raise_supervision(request.user),
             "intervals": ReportInterval.choices,
         },

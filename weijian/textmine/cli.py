@@ -87,11 +87,14 @@ def render_table(a: Analysis) -> str:
                 "、".join(t.lead_departments),
                 "、".join(t.departments),
                 "、".join(t.partners),
+                t.deadline or "",
             ]
             for t in a.tasks
         ]
         out += table(
-            rows, ["编号", "任务", "责任领导", "牵头科室", "责任科室", "配合单位"], [12, 36, 20, 14, 24, 14]
+            rows,
+            ["编号", "任务", "责任领导", "牵头科室", "责任科室", "配合单位", "完成时限"],
+            [12, 36, 20, 14, 24, 14, 12],
         )
     out += ["", f"数字（{len(a.facts)}）"]
     if a.facts:
@@ -114,7 +117,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="weijian extract", description="读取工作要点/工作总结，提取章节、任务、数字和问题。"
     )
-    parser.add_argument("file", metavar="FILE", help="文稿（.txt、.docx、.pdf），“-” 表示从标准输入读取")
+    parser.add_argument(
+        "file", metavar="FILE", help="文稿或任务表（.txt、.docx、.xlsx、.csv、.pdf），“-” 表示从标准输入读取"
+    )
     parser.add_argument("--format", choices=("json", "table"), default="json", help="输出格式（默认 json）")
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     try:

@@ -46,6 +46,9 @@ def test_excel_ledger_gives_tasks_owners_and_deadlines_and_the_plan_keeps_them(c
     assert proposal["tasks"][0]["partners"] == ["医保局"]
     assert proposal["unknown"] == []  # the 序号 column is not a number to check
     draft = PlanDraft.objects.create(user=users["admin"], file_name="台账.xlsx", year=YEAR, proposal=proposal)
+    # 基层科 resembles the existing 基层卫生健康科: the import asks, and here it is a new one.
+    assert importing.pending_departments(draft.proposal) == {"基层科": "基层卫生健康科"}
+    importing.decide_department(draft, "基层科", "")
     plan = importing.confirm(draft, users["admin"], area=city.city)
     tasks = list(plan.tasks.order_by("order"))
     assert [t.deadline for t in tasks] == [date(2030, 12, 31), date(2030, 9, 30), None]
@@ -210,3 +213,15 @@ def test_unknown_numbers_are_found_in_one_linear_sweep_and_the_draft_keeps_a_bou
     assert len(shown) == importing.MAX_UNKNOWN
     numbers = 2 * n  # the ordinal after 第 and the count on each line
     assert work[0] <= 3 * (numbers + len(covered))  # linear: a quadratic scan needs ~n² steps
+
+
+def test_cli_import_does_not_create_a_near_duplicate_department(cat, users, tmp_path):
+    from django.core.management.base import CommandError
+
+    from weijian.orgs.models import Department
+
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(_ledger())  # names 基层科, close to the existing 基层卫生健康科
+    with pytest.raises(CommandError, match="基层科"):
+        call_command("plan", "import", str(path), "--year", str(YEAR), stdout=io.StringIO())
+    assert not Department.objects.filter(name="基层科").exists() and not Task.objects.exists()

@@ -202,7 +202,8 @@ def test_draft_belongs_to_its_uploader(client, users, cat):
     assert client.post(reverse("plans:draft_confirm", args=[draft.pk])).status_code == 404
     key = draft.proposal["targets"][0]["key"]
     assert client.post(reverse("plans:draft_target", args=[draft.pk, key]), {"value": "1"}).status_code == 404
-    client.force_login(users["dept"])
+    # Departments import their own plans now (see test_import_scope); leaders do not.
+    client.force_login(users["leader"])
     assert client.get(reverse("plans:import")).status_code == 403
 
 

@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        imp = sub.add_parser("import", help="导入工作要点（.docx/.pdf/.txt）")
+        imp = sub.add_parser("import", help="导入工作要点或任务分解表（.docx/.xlsx/.csv/.pdf/.txt）")
         imp.add_argument("file")
         imp.add_argument("--year", type=int, required=True, help="计划年度")
         imp.add_argument("--dry-run", action="store_true", help="只显示识别结果，不保存")
@@ -40,21 +40,28 @@ class Command(BaseCommand):
             text = importing.read_text(path.read_bytes(), path.name)
         except importing.ImportError_ as exc:
             raise CommandError(str(exc)) from None
+        from weijian.plans.models import Plan, PlanDraft
+
         proposal = importing.propose(text, opts["year"])
         result = importing.summary(proposal)
+        area = tracking.plan_area(Plan(year=opts["year"]))
+        result["warnings"] = importing.import_warnings(proposal, opts["year"], area)
         if opts["format"] == "json":
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
         else:
             self._table(result)
         if opts["dry_run"]:
             return
-        from weijian.plans.models import Plan, PlanDraft
-
         user = _system_user()
-        draft = PlanDraft.objects.create(
-            user=user, file_name=path.name[:255], year=opts["year"], proposal=proposal
-        )
-        plan = importing.confirm(draft, user, area=tracking.plan_area(Plan(year=opts["year"])))
+        draft = PlanDraft(user=user, file_name=path.name[:255], year=opts["year"], proposal=proposal)
+        pending = importing.pending_departments(proposal)
+        if pending:
+            names = "、".join(f"“{n}”（相近的已有科室：“{e}”）" for n, e in pending.items())
+            raise CommandError(
+                f"未保存：以下科室与已有科室相近，请在网页“核对导入”中确认，或先为已有科室添加别名：{names}。"
+            )
+        draft.save()
+        plan = importing.confirm(draft, user, area=area)
         # With JSON on stdout the confirmation goes to stderr, so the output stays parseable.
         out = self.stderr if opts["format"] == "json" else self.stdout
         out.write(
@@ -63,10 +70,15 @@ class Command(BaseCommand):
 
     def _table(self, result: dict) -> None:
         self.stdout.write(f"{result['title']}（{result['year']}年）")
+        for w in result.get("warnings", []):
+            self.stdout.write(f"注意：{w}")
         self.stdout.write(f"任务 {len(result['tasks'])} 项：")
         for t in result["tasks"]:
-            owners = "、".join(t["departments"] + t["lead_departments"])
-            self.stdout.write(f"  {t['num'] or '—':<10} {t['title']}  [{'、'.join(t['leaders'])} | {owners}]")
+            owners = "、".join(t["lead_departments"] + t["departments"])
+            deadline = f"  时限={t['deadline']}" if t.get("deadline") else ""
+            self.stdout.write(
+                f"  {t['num'] or '—':<10} {t['title']}  [{'、'.join(t['leaders'])} | {owners}]{deadline}"
+            )
         self.stdout.write(f"目标 {len(result['targets'])} 个：")
         for g in result["targets"]:
             self.stdout.write(
