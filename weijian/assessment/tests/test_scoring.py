@@ -154,3 +154,74 @@ def test_lost_points_list_most_first(scheme, city, users, reviewer):
 
 
 del testing
+
+
+def test_unrectified_problems_and_plan_task_targets_are_counted(city, users, year):
+    from datetime import date
+
+    from weijian.assessment.models import Category, Item, Kind, Scheme, Source
+    from weijian.plans.models import Plan, ProblemItem, ProblemSource, Rectification, Target, Task
+
+    imm = helpers.figures(city, year)["imm"]
+    plan = Plan.objects.create(title="工作要点", year=year, org_unit=city.city)
+    task = Task.objects.create(plan=plan, num="1", title="提高免疫规划接种率")
+    Target.objects.create(
+        plan=plan,
+        task=task,
+        indicator=imm,
+        phrase="接种率",
+        cmp=">=",
+        value=D(95),
+        deadline=date(year, 12, 31),
+    )
+    ProblemItem.objects.create(
+        source=ProblemSource.INSPECTION,
+        description="冷链记录不全",
+        owner_org=city.clinic_b,
+        deadline=date(year, 6, 30),
+    )
+    ProblemItem.objects.create(
+        source=ProblemSource.INSPECTION,
+        description="已整改",
+        owner_org=city.clinic_b,
+        deadline=date(year, 6, 30),
+        status=Rectification.DONE,
+    )
+    s = Scheme.objects.create(name="考核", year=year, kind=Kind.COUNTY, area=city.city)
+    cat = Category.objects.create(scheme=s, name="重点工作")
+    services.save_item(
+        Item(
+            scheme=s,
+            category=cat,
+            num="1",
+            name="重点任务",
+            points=D(10),
+            source=Source.TASK,
+            task=task,
+            rule={"kind": "proportional", "target": "100"},
+            order=1,
+        )
+    )
+    services.save_item(
+        Item(
+            scheme=s,
+            category=cat,
+            num="2",
+            name="问题整改",
+            points=D(5),
+            source=Source.PROBLEMS,
+            rule={"kind": "deduction", "source": "unrectified", "per": "2"},
+            is_bonus=True,
+            order=2,
+        )
+    )
+    services.score_scheme(s, users["admin"])
+    a = ItemScore.objects.get(result__scheme=s, result__org_unit=city.county_a, item__num="1")
+    b = ItemScore.objects.get(result__scheme=s, result__org_unit=city.county_b, item__num="1")
+    assert (a.inputs["numerator"], a.inputs["denominator"], a.points) == ("1", "1", D(10))  # 96% meets ≥95%
+    assert (b.inputs["numerator"], b.points) == ("0", D(0))  # 90% does not
+    p = ItemScore.objects.get(result__scheme=s, result__org_unit=city.county_b, item__num="2")
+    assert p.inputs["count"] == 1 and p.inputs["findings"] == ["冷链记录不全"] and p.points == D(-2)
+    assert Result.objects.get(scheme=s, org_unit=city.county_b).points == D(0), (
+        "the total never falls below 0"
+    )
