@@ -327,10 +327,18 @@ def analyse(target: Target, org: OrgUnit, period_code: str) -> Analysis:
         change=change,
         trend=trend,
         rows=[ChildRow(r, changes[(target, r.org_unit.pk)], goal_of(r.org_unit, r.figure)) for r in reported],
-        silent=[r.org_unit for r in rows if r.figure.value is None],
+        silent=_silent(rows, reported),
         children_chart=chart if reported else None,
         goal=goal,
     )
+
+
+def _silent(rows: list, reported: list) -> list[OrgUnit]:
+    """The children that reported nothing, among those of the kind that report this figure:
+    when counties report it, a city hospital directly under the city that never does is not
+    "未报送". With no child reporting, every child is listed."""
+    levels = {r.org_unit.level for r in reported}
+    return [r.org_unit for r in rows if r.figure.value is None and (not levels or r.org_unit.level in levels)]
 
 
 def plan_goals(target: Target, org: OrgUnit, children: list[OrgUnit], year: int) -> dict[int, tuple]:

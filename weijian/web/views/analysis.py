@@ -53,12 +53,16 @@ def _selection(request: HttpRequest) -> dict:
 
 
 def _choices(user, org: OrgUnit) -> dict:
-    # Administrative units everywhere in scope, institutions only under the chosen unit: a
-    # city's 150 institutions would drown the list.
+    # Administrative units everywhere in scope, institutions only directly under the chosen
+    # unit: a city's 150 institutions (a province's 5 000) would drown the list.
     units = list(
         OrgUnit.objects.for_user(user)
         .filter(active=True)
-        .filter(Q(level__lt=Level.INSTITUTION) | Q(path__startswith=org.path) | Q(pk=org.pk))
+        .filter(
+            Q(level__lt=Level.INSTITUTION)
+            | Q(path__startswith=org.path, depth__lte=org.depth + 1)
+            | Q(pk=org.pk)
+        )
     )
     top = min((u.depth for u in units), default=1)
     return {
