@@ -94,8 +94,15 @@ def test_drafts_are_seen_within_scope_only(client, users, city, rates):
         assert client.get(reverse(f"reports:{name}", args=[city_report.pk])).status_code == 404
         login(client, users["inst"])
         assert client.get(reverse(f"reports:{name}", args=[county_report.pk])).status_code == 404
+    charts = [b for b in county_report.content["blocks"] if b["kind"] == "chart"]
+    assert charts, "the county draft has its trend chart"
+    login(client, users["other_county"])
+    assert client.get(reverse("reports:chart", args=[county_report.pk, 0])).status_code == 404
     login(client, users["county"])
     assert client.get(reverse("reports:detail", args=[county_report.pk])).status_code == 200
+    r = client.get(reverse("reports:chart", args=[county_report.pk, 0]))
+    assert r.status_code == 200 and r.content.startswith(b"\x89PNG")
+    assert client.get(reverse("reports:chart", args=[county_report.pk, 9])).status_code == 404
     login(client, users["leader"])
     r = client.get(reverse("reports:download", args=[city_report.pk]))
     assert r.status_code == 200 and docx.Document(io.BytesIO(r.content)).sections[0].page_width.mm > 209
