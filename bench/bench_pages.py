@@ -50,6 +50,7 @@ def main() -> int:
         SECURE_SSL_REDIRECT="0",
         SESSION_COOKIE_SECURE="0",
         CSRF_COOKIE_SECURE="0",
+        SECURE_COOKIES="0",  # the settings' name for both cookie flags (plain HTTP here)
         DEBUG="0",
     )
     os.environ.update(env)
