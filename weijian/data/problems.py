@@ -17,8 +17,11 @@ _NUMBER = re.compile(r"\d+(\.\d+)?")
 
 
 def reason_kind(reason: str) -> str:
-    """The reason with what varies from row to row (quoted codes, numbers) masked, so the
-    rows refused for the same reason count together."""
+    """The reason with what varies from row to row masked (quoted codes, numbers, and the
+    "unit period：" a rule's message starts with), so rows refused for one reason count together."""
+    head, colon, rest = reason.partition("：")
+    if colon and "“" not in head:
+        reason = rest
     return _NUMBER.sub("N", _QUOTED.sub("“…”", reason))[:120]
 
 
@@ -71,7 +74,7 @@ class ProblemLog:
         """One sentence for what is not shown in full ("" when everything is)."""
         if not self.hidden:
             return ""
-        parts = "；".join(f"{kind}：{n}处" for kind, n in self.counts.most_common(5))
+        parts = "；".join(f"{kind}：{n}处" for kind, n in self.counts.most_common(3))
         return f"另有{self.hidden}处错误未逐条列出（按原因统计：{parts}）"
 
 
