@@ -58,3 +58,26 @@ def test_notice_is_refused_before_the_decision(scheme, tmp_path):
         call_command(
             "assess", "export", str(scheme.pk), "--what", "notice", "--out", str(tmp_path / "n.docx")
         )
+
+
+def test_score_after_preview_prints_the_snapshot_not_new_data(scheme, city, users, reviewer, year):
+    from weijian.assessment import workflow
+    from weijian.assessment.models import ItemScore, Stage
+    from weijian.data.models import DataValue
+
+    helpers.to_stage(scheme, users["admin"], Stage.REVIEW)
+    for unit in (city.county_a, city.county_b):
+        workflow.review(
+            reviewer,
+            ItemScore.objects.get(result__scheme=scheme, result__org_unit=unit, item__num="3"),
+            level="好",
+            reason="好",
+        )
+    helpers.to_stage(scheme, users["admin"], Stage.PREVIEW)
+    DataValue.objects.filter(org_unit=city.county_b, period__code=str(year), element__code="IMM_DONE").update(
+        value=990
+    )
+    out = io.StringIO()
+    call_command("assess", "score", str(scheme.pk), "--year", str(year), "--format", "json", stdout=out)
+    b = next(u for u in json.loads(out.getvalue())["units"] if u["unit"] == "乙区")
+    assert b["items"][0]["points"] == "0" and b["items"][0]["value"] == "90"

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from weijian.assessment import exports, importing, services
-from weijian.assessment.models import Kind, Scheme
+from weijian.assessment.models import Kind, Scheme, Stage, stage_at_least
 from weijian.assessment.workflow import WorkflowError
 
 
@@ -70,7 +70,9 @@ class Command(BaseCommand):
         scheme = self._scheme(opts)
         if scheme.year != opts["year"]:
             raise CommandError(f"考核方案 {scheme.pk} 是{scheme.year}年度的，不是{opts['year']}年度。")
-        if not scheme.results_final:
+        # Up to 审核 the scores are (re)computed from a fresh snapshot; from 预公示 on the units
+        # have seen them, so the stored snapshot is what is printed.
+        if not stage_at_least(scheme.stage, Stage.PREVIEW):
             try:
                 services.score_scheme(scheme, None, reason="命令行计算得分")
             except WorkflowError as e:
