@@ -384,15 +384,15 @@ def _target_reason(tp: TargetProgress, headline: OrgUnit | None) -> str:
         short = [u for u in tp.units if u.met is False]
         blank = [u for u in tp.units if u.actual is None]
         if tp.met:
-            return f"{len(tp.units)}个单位均已达标（{goal}）"
+            return f"{len(tp.units)}个单位均已达标，{goal}"
         parts = [late] if late else []
         if short:
-            parts.append(f"{len(tp.units)}个单位中{len(short)}个未达标：{_names(short)}")
+            parts.append(f"{len(tp.units)}个单位中{len(short)}个未达标（{_names(short)}）")
         if blank:
-            parts.append(f"{len(blank)}个单位无{t.plan.year}年数据：{_names(blank)}")
+            parts.append(f"{len(blank)}个单位无{t.plan.year}年数据（{_names(blank)}）")
         if short and not tp.overdue and tp.expected < 1 and tp.progress is not None:
             parts.append(f"按时序应完成{_share(tp.expected)}，最低实际完成{_share(tp.progress)}")
-        return "，".join(parts) + f"（{goal}）"
+        return "，".join([*parts, goal])
     if tp.actual is None:
         if t.indicator_id is None:
             missing = "未填报完成值"
@@ -402,7 +402,7 @@ def _target_reason(tp: TargetProgress, headline: OrgUnit | None) -> str:
         return f"{late}，{missing}" if late else missing
     reached = f"实际{tp.actual_display}"
     if tp.met:
-        return f"已达标：{reached}，{goal}"
+        return f"已达标，{reached}，{goal}"
     if tp.overdue:
         return f"{late}，{reached}，{goal}"
     if tp.expected >= 1 or tp.progress is None:

@@ -63,14 +63,16 @@ def plan_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     for item in items:
         for name in item.task.department_names() or [_("未指定")]:
             by_dept[name][item.status] += 1
+    # 无数据 (a past year's plan) is charted only where it occurs; it is the last status.
+    shown = [
+        s for s in tracking.Status.ORDER if s != tracking.Status.NO_DATA or counts[s] or target_counts[s]
+    ]
     chart = {
-        "statuses": [tracking.Status.LABELS[s] for s in tracking.Status.ORDER],
-        "tasks": [counts[s] for s in tracking.Status.ORDER],
-        "targets": [target_counts[s] for s in tracking.Status.ORDER],
+        "statuses": [tracking.Status.LABELS[s] for s in shown],
+        "tasks": [counts[s] for s in shown],
+        "targets": [target_counts[s] for s in shown],
         "departments": list(by_dept),
-        "by_department": {
-            tracking.Status.LABELS[s]: [by_dept[d][s] for d in by_dept] for s in tracking.Status.ORDER
-        },
+        "by_department": {tracking.Status.LABELS[s]: [by_dept[d][s] for d in by_dept] for s in shown},
     }
     open_items = (
         SupervisionItem.objects.for_user(request.user).filter(plan=plan).exclude(stage="closed").count()

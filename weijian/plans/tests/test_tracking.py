@@ -296,7 +296,7 @@ def test_a_past_years_plan_is_judged_on_that_year(users, city, cat):
     items = {i.task.num: i for i in tracking.tasks_with_progress(plan.tasks.active())}
     assert all(i.reason for i in items.values())
     beds = next(tp for tp in items["一.（一）"].targets if "床位" in tp.target.phrase)
-    assert beds.status == tracking.Status.COMPLETED and beds.reason.startswith("已达标：实际130张")
+    assert beds.status == tracking.Status.COMPLETED and beds.reason.startswith("已达标，实际130张")
     # No figure for the rest, and none could have been entered before the deadline: not 滞后.
     htn = items["二.（一）"]
     assert htn.status == tracking.Status.NO_DATA

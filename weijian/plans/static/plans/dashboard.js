@@ -5,7 +5,8 @@
   var holder = document.getElementById("plan-chart-data");
   if (!holder || typeof echarts === "undefined") { return; }
   var data = JSON.parse(holder.textContent);
-  var colours = ["#15803d", "#1d4ed8", "#b91c1c", "#9ca3af"];
+  // 已完成, 正常推进, 滞后, 未开始, 无数据 (in the order the page sends them)
+  var colours = ["#15803d", "#1d4ed8", "#b91c1c", "#9ca3af", "#d1d5db"];
 
   var statusEl = document.getElementById("chart-status");
   if (statusEl) {
