@@ -154,23 +154,44 @@ def yoy(target: Target, org_unit: OrgUnit, period_code: str) -> Change:
 
 
 def yoys(
-    targets: Sequence[Target], org_units: Sequence[OrgUnit], period_code: str
+    targets: Sequence[Target],
+    org_units: Sequence[OrgUnit],
+    period_code: str,
+    *,
+    known: dict[tuple[Target, int, str], Figure] | None = None,
 ) -> dict[tuple[Target, int], Change]:
-    """同比 of many targets and units at once (see `yoy`), keyed (target, unit pk)."""
+    """同比 of many targets and units at once (see `yoy`), keyed (target, unit pk). `known`
+    figures (from `grid`) are used where they cover a whole period and its base."""
     plans = _plans(targets)
     elements = list({e.pk: e for plan in plans.values() for e in plan.elements}.values())
     stored = stored_in(elements, period_code)
     spans = {t: _span(plans[t].elements, period_code, stored) for t in targets}
-    wanted = {p.code: p for span in spans.values() for p in (span, periods.year_before(span))}
-    totals = element_grid(elements, org_units, list(wanted.values()))
+    known = known or {}
+
+    def covered(t, span) -> bool:
+        base = periods.year_before(span).code
+        return not span.partial and all((t, ou.pk, c) in known for ou in org_units for c in (span.code, base))
+
+    wanted = {
+        p.code: p
+        for t, span in spans.items()
+        if not covered(t, span)
+        for p in (span, periods.year_before(span))
+    }
+    totals = element_grid(elements, org_units, list(wanted.values())) if wanted else {}
     out = {}
     for t in targets:
         plan, span = plans[t], spans[t]
         base_code = periods.year_before(span).code
         for ou in org_units:
+            if covered(t, span):
+                current, base = known[(t, ou.pk, span.code)], known[(t, ou.pk, base_code)]
+            else:
+                current = plan.figure(totals[(ou.pk, span.code)])
+                base = plan.figure(totals[(ou.pk, base_code)])
             change = compare(
-                plan.figure(totals[(ou.pk, span.code)]),
-                plan.figure(totals[(ou.pk, base_code)]),
+                current,
+                base,
                 is_rate=plan.is_rate,
                 direction=plan.direction,
             )

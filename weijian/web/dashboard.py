@@ -119,6 +119,10 @@ def year_trend(target: Target, org: OrgUnit, period_code: str) -> Trend:
 def trends(targets: list[Target], org: OrgUnit, period_code: str) -> dict[Target, Trend]:
     """`year_trend` of many targets at once: every figure of every line in one grouped pass
     (the months of both years and the last five years together)."""
+    return _trends(targets, org, period_code)[0]
+
+
+def _trends(targets: list[Target], org: OrgUnit, period_code: str) -> tuple[dict[Target, Trend], dict]:
     from weijian.data import aggregate
 
     p = periods.parse(period_code)
@@ -156,7 +160,7 @@ def trends(targets: list[Target], org: OrgUnit, period_code: str) -> dict[Target
         first = next((i for i, v in enumerate(values) if v is not None), len(values) - 1)
         shown = years[first:]
         out[t] = Trend("近年", [f"{y}年" for y in shown], {t.name: values[first:]}, unit)
-    return out
+    return out, figures
 
 
 def _months(start: date, end: date) -> int:
@@ -221,7 +225,9 @@ def _cards(targets: list[Target], org: OrgUnit, period_code: str, *, keep_empty:
 
     if not targets:
         return []
-    changes = aggregate.yoys(targets, [org], period_code)  # each `current` is the figure itself
+    # The trends' grid holds the year and the year before: 同比 reuses those figures.
+    lines, figures = _trends(targets, org, period_code)
+    changes = aggregate.yoys(targets, [org], period_code, known=figures)  # `current` is the figure
     shown = [
         t
         for t in targets
@@ -229,7 +235,6 @@ def _cards(targets: list[Target], org: OrgUnit, period_code: str, *, keep_empty:
         or changes[(t, org.pk)].current.value is not None
         or changes[(t, org.pk)].base.value is not None
     ]
-    lines = trends(shown, org, period_code) if shown else {}
     return [
         KeyCard(t, changes[(t, org.pk)].current, changes[(t, org.pk)], lines[t], f"chart-{t.code}")
         for t in shown
