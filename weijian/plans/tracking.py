@@ -398,7 +398,9 @@ def _target_reason(tp: TargetProgress, headline: OrgUnit | None) -> str:
             missing = "未填报完成值"
         else:
             where = headline.name if headline else "本区域"
-            missing = f"无数据：{where}{t.plan.year}年没有“{t.indicator.name}”的数据"
+            missing = f"{where}{t.plan.year}年没有“{t.indicator.name}”的数据"
+            if tp.status != Status.NO_DATA:  # the status itself says 无数据
+                missing = f"无数据：{missing}"
         return f"{late}，{missing}" if late else missing
     reached = f"实际{tp.actual_display}"
     if tp.met:
