@@ -367,6 +367,11 @@ _YEAR_RANGE = re.compile(r"[—\-－~～至到]\s*[0-9０-９]{2,4}\s*年")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
+def _row_number(text: str, start: int, end: int) -> bool:
+    """A figure that is the whole first cell of a table row (its 序号)."""
+    return (start == 0 or text[start - 1] == "\n") and text[end : end + 1] == "\t"
+
+
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
@@ -436,6 +441,8 @@ def propose(text: str, year: int | None = None, analysis=None) -> dict:
     paired = _paired_counts(text, analysis.facts)
     for f in analysis.facts:
         covered.append((f.start, f.end))
+        if _row_number(text, f.start, f.end):
+            continue  # the 序号 cell of a table row is not a quantity of the plan
         left, right = _clause(text, f.start, f.end)
         sentence = text[left:right]
         if f.role != "target":

@@ -44,7 +44,8 @@ def test_excel_ledger_gives_tasks_owners_and_deadlines_and_the_plan_keeps_them(c
     proposal = importing.propose(text, YEAR)
     assert _tasks(proposal) == EXPECTED
     assert proposal["tasks"][0]["partners"] == ["医保局"]
-    assert proposal["unknown"] == []  # the 序号 column is not a number to check
+    # The 序号 column is neither a number to check nor a quantity of the plan.
+    assert proposal["unknown"] == [] and proposal["facts"] == []
     draft = PlanDraft.objects.create(user=users["admin"], file_name="台账.xlsx", year=YEAR, proposal=proposal)
     # 基层科 resembles the existing 基层卫生健康科: the import asks, and here it is a new one.
     assert importing.pending_departments(draft.proposal) == {"基层科": "基层卫生健康科"}
