@@ -137,7 +137,7 @@ def scores_xlsx(scheme: Scheme) -> bytes:
 def new_document(title: str, issuer: str = ""):
     """A Word document in the house style (公文, GB/T 9704, from the reports app): the one place
     the style of assessment documents is decided."""
-    from weijian.reports.gongwen import Gongwen
+    from weijian.gongwen import Gongwen
 
     return Gongwen(title=title, issuer=issuer, date=timezone.localdate())
 

@@ -124,9 +124,9 @@ def plan_xlsx(plan: Plan, items: list[TaskProgress]) -> bytes:
 
 
 def plan_docx(plan: Plan, items: list[TaskProgress]) -> bytes:
-    """The plan's progress as a 公文 in the house style (weijian.reports.gongwen)."""
-    from weijian.reports.gongwen import Gongwen
-    from weijian.reports.summary import issuer_for
+    """The plan's progress as a 公文 in the house style (weijian.gongwen)."""
+    from weijian.gongwen import Gongwen
+    from weijian.orgs.naming import issuer_for
 
     issuer = issuer_for(plan.org_unit) if plan.org_unit_id else ""
     g = Gongwen(f"{plan.title}推进情况", issuer=issuer, date=timezone.localdate())

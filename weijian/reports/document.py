@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from weijian.gongwen import Gongwen
+
 from . import charts
-from .gongwen import Gongwen
 
 
 @dataclass
@@ -74,7 +75,7 @@ class Draft:
 
 
 def _numbered(blocks: list[dict], title: str) -> list[str]:
-    from .gongwen import cn_ordinal
+    from weijian.gongwen import cn_ordinal
 
     lines = [title]
     h1 = h2 = 0
@@ -94,7 +95,7 @@ def _numbered(blocks: list[dict], title: str) -> list[str]:
 
 def labelled(blocks: list[dict]) -> list[dict]:
     """The blocks with headings numbered as in the Word file (for the page)."""
-    from .gongwen import cn_ordinal
+    from weijian.gongwen import cn_ordinal
 
     out, h1, h2, charts = [], 0, 0, 0
     for b in blocks:

@@ -9,11 +9,11 @@ from django.utils import timezone
 from weijian.data import aggregate, periods
 from weijian.indicators.models import DataElement, Indicator
 from weijian.orgs.models import Level, OrgUnit
+from weijian.orgs.naming import issuer_for
 from weijian.web import dashboard
 
 from .document import Draft
 from .figures import Ledger
-from .summary import issuer_for
 
 
 def draft_ranking(target: Indicator | DataElement, org: OrgUnit, period_code: str) -> Draft:

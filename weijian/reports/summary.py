@@ -25,6 +25,7 @@ from weijian.data.formatting import format_figure
 from weijian.data.models import DataValue
 from weijian.indicators.models import Aggregation, Indicator
 from weijian.orgs.models import Level, OrgUnit
+from weijian.orgs.naming import area_word, issuer_for
 from weijian.plans import tracking
 from weijian.plans.models import Plan, ProblemItem, Rectification, Scope, Stage, SupervisionItem, Target, Task
 from weijian.web import dashboard
@@ -36,24 +37,6 @@ from .figures import Ledger
 _OPENERS = ["", "同时，", "此外，", "与此同时，"]
 log = logging.getLogger(__name__)
 _SCOPE_NOUN = {Scope.COUNTY: "县（市、区）", Scope.TOWNSHIP: "乡镇"}
-
-
-def issuer_for(org: OrgUnit) -> str:
-    """The commission of a unit: 示例市卫生健康委员会, 云川县卫生健康局."""
-    if org.level <= Level.CITY:
-        return f"{org.name}卫生健康委员会"
-    if org.level == Level.COUNTY:
-        return f"{org.name}卫生健康局"
-    return org.name
-
-
-def area_word(org: OrgUnit) -> str:
-    """How a report names its own area: 全市, 全县, 全区, or the unit's name."""
-    if org.level <= Level.CITY:
-        return "全市" if org.name.endswith("市") else f"全{org.name[-1]}"
-    if org.level == Level.COUNTY:
-        return f"全{org.name[-1]}" if org.name[-1] in "县区市旗" else org.name
-    return org.name
 
 
 def plans_for(org: OrgUnit, year: int) -> list[Plan]:

@@ -7,7 +7,7 @@ import docx
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from weijian.reports.gongwen import Gongwen, cn_date
+from weijian.gongwen import Gongwen, cn_date
 
 
 def _doc():
