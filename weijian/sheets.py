@@ -37,6 +37,14 @@ def csv_cell(value) -> str | int | float | Decimal:
     return "'" + value if is_risky(value) else value
 
 
+def from_csv_cell(text: str) -> str:
+    """The text a CSV field held before `csv_cell` escaped it: a file exported here and read
+    back gives the names as they were written."""
+    if text.startswith("'") and is_risky(text[1:]):
+        return text[1:]
+    return text
+
+
 def csv_row(values: Iterable) -> list:
     return [csv_cell(v) for v in values]
 
@@ -57,4 +65,4 @@ def protect(cell) -> None:
         cell.quotePrefix = True
 
 
-__all__ = ["csv_cell", "csv_row", "is_risky", "protect", "protect_workbook"]
+__all__ = ["csv_cell", "csv_row", "from_csv_cell", "is_risky", "protect", "protect_workbook"]

@@ -258,7 +258,7 @@ def _read_csv(data: bytes, problem) -> list[tuple[int, list]] | None:
         dialect = csv.excel
     try:
         reader = csv.reader(io.StringIO(text, newline=""), dialect)
-        return [(reader.line_num, row) for row in reader]
+        return [(reader.line_num, [sheets.from_csv_cell(v) for v in row]) for row in reader]
     except csv.Error as exc:
         problem(0, "", f"CSV 格式有误（{exc}），文件可能不完整")
         return None

@@ -65,6 +65,17 @@ def test_org_export_keeps_a_malicious_name_as_text(city, evil):
     assert "'" + evil in _csv_cells(export_orgs("csv"))
 
 
+def test_an_escaped_name_reads_back_as_written_when_the_csv_is_imported_again(city):
+    from weijian.orgs.io import import_orgs
+    from weijian.orgs.models import OrgUnit
+
+    city.hospital_a.name = "=甲县人民医院"
+    city.hospital_a.save()
+    result = import_orgs(export_orgs("csv"), "orgs.csv")
+    assert not result.errors
+    assert OrgUnit.objects.get(pk=city.hospital_a.pk).name == "=甲县人民医院"
+
+
 @pytest.fixture
 def signed(city):
     element = testing.element("NET", "净增床位数", "张", min_value=None)
