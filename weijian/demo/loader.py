@@ -115,6 +115,13 @@ def step_assessment(ctx: DemoContext) -> str:
     return load_demo_assessment(ctx.today)
 
 
+def step_totals(ctx: DemoContext) -> str:
+    """The pre-aggregated totals the pages read (weijian.analytics), built once the values are in."""
+    from weijian.analytics.services import rebuild
+
+    return f"汇总表：{rebuild()} 行"
+
+
 STEPS: list[tuple[str, Callable[[DemoContext], str]]] = [
     ("catalogue", step_catalogue),
     ("city", step_city),
@@ -125,6 +132,7 @@ STEPS: list[tuple[str, Callable[[DemoContext], str]]] = [
     ("users", step_users),
     ("plan", step_plan),
     ("assessment", step_assessment),
+    ("totals", step_totals),
 ]
 
 

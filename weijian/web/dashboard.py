@@ -9,7 +9,8 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q
+from django.core.cache import cache
+from django.db.models import Count, Exists, Max, OuterRef, Q
 
 from weijian.accounts.scope import reads_all_orgs, scope_root
 from weijian.data import periods
@@ -33,6 +34,42 @@ def home_org(user) -> OrgUnit | None:
     while node is not None and node.level < Level.COUNTY and node.numchild == 1:
         node = OrgUnit.objects.filter(path__startswith=node.path, depth=node.depth + 1).first()
     return node
+
+
+HOME_CACHE_SECONDS = 300
+
+
+def data_version() -> tuple:
+    """A stamp that moves whenever a figure of any unit can move: every change to a data value
+    (form, import, API) writes an audit row, and units added or removed change the sums. Two
+    indexed aggregates, however large the values table."""
+    from weijian.data.models import DataValueAudit
+
+    last_change = DataValueAudit.objects.aggregate(m=Max("pk"))["m"]
+    units = OrgUnit.objects.aggregate(n=Count("pk"), m=Max("pk"))
+    return (last_change, units["n"], units["m"])
+
+
+def home_figures(org: OrgUnit, today: date | None = None) -> dict:
+    """The home page's figures for `org`: the latest complete year, its key-indicator cards and
+    their trend charts. Kept in the cache under the data version, so the next request after a
+    change computes them afresh; the time limit covers catalogue edits, which write no audit."""
+    today = today or date.today()
+    stamp = "-".join(str(part) for part in data_version())
+    key = f"weijian:home:{org.pk}:{org.path}:{today.isoformat()}:{stamp}"
+    found = cache.get(key)
+    if found is None:
+        period_code = latest_complete_year(org, today)
+        cards, key_only = key_cards(org, period_code)
+        found = {
+            "period_code": period_code,
+            "period_label": periods.label(period_code),
+            "cards": cards,
+            "key": key_only,
+            "charts": {c.chart_id: c.trend.as_chart() for c in cards},
+        }
+        cache.set(key, found, HOME_CACHE_SECONDS)
+    return found
 
 
 def _in_subtree(org: OrgUnit) -> Q:

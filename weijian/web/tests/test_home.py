@@ -66,3 +66,16 @@ def test_unit_without_key_figures_sees_the_data_it_reports(client, users, city, 
     page = client.get("/").content.decode()
     assert "本单位填报的主要数据" in page and "婴儿死亡率" not in page
     assert "高血压患者规范管理人数" in page and "240人" in page  # 120 × 2 months of 2024
+
+
+def test_a_saved_value_shows_on_the_next_home_page_although_figures_are_cached(
+    client, users, city, reporting
+):
+    from weijian.data.entry import save_values
+
+    client.force_login(users["leader"])
+    assert "40.00%" in client.get("/").content.decode()
+    # 乙区's hospital reported 10 of 100 in January 2024; corrected to 90: the city has 480 of 1000.
+    save_values(users["admin"], [(reporting["managed"], city.hospital_b, "202401", 90)], source="form")
+    page = client.get("/").content.decode()
+    assert "48.00%" in page and "40.00%" not in page
