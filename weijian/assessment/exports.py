@@ -67,13 +67,31 @@ def scheme_xlsx(scheme: Scheme) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "考核细则"
+    _sheet(ws, SCHEME_HEAD, _scheme_rows(scheme), [18, 28, 8, 40, 60])
+    return _save(wb)
+
+
+def _scheme_rows(scheme: Scheme) -> list[list]:
     rows = []
     for item in scheme.items.select_related("category__parent").order_by("order", "pk"):
         cat = item.category
         top = cat.parent.name if cat.parent_id else cat.name
         rows.append([top, item.name, item.points, item.content, item.criterion])
-    _sheet(ws, ["一级指标", "二级指标", "分值", "考核内容", "评分标准"], rows, [18, 28, 8, 40, 60])
-    return _save(wb)
+    return rows
+
+
+SCHEME_HEAD = ["一级指标", "二级指标", "分值", "考核内容", "评分标准"]
+
+
+def scheme_docx(scheme: Scheme) -> bytes:
+    """The scheme as a Word 考核细则 in the house style: the same columns as the Excel export,
+    with a 合计 row, so the file can be sent out and imported again."""
+    doc = new_document(f"{scheme.name}考核细则", _issuer(scheme))
+    rows = [[a, b, _pts(c), d, e] for a, b, c, d, e in _scheme_rows(scheme)]
+    total = sum((r[2] for r in _scheme_rows(scheme)), Decimal(0))
+    rows.append(["合计", "", _pts(total), "", ""])
+    doc.table(SCHEME_HEAD, rows, widths_mm=[22, 30, 12, 44, 52])
+    return _docx_bytes(doc)
 
 
 def scores_xlsx(scheme: Scheme) -> bytes:

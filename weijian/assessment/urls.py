@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/ranking/", views.ranking, name="ranking"),
     path("<int:pk>/appeals/", views.appeal_list, name="appeals"),
     path("<int:pk>/scheme.xlsx", views.export_scheme, name="export_scheme"),
+    path("<int:pk>/scheme.docx", views.export_scheme_docx, name="export_scheme_docx"),
     path("<int:pk>/scores.xlsx", views.export_scores, name="export_scores"),
     path("<int:pk>/notice.docx", views.export_notice, name="export_notice"),
     path("items/<int:pk>/", views.item_edit, name="item_edit"),

@@ -659,6 +659,11 @@ def export_scheme(request: HttpRequest, pk: int) -> HttpResponse:
     return _download(exports.scheme_xlsx(scheme), f"{scheme.name}考核细则.xlsx", XLSX)
 
 
+def export_scheme_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _scheme(request, pk)
+    return _download(exports.scheme_docx(scheme), f"{scheme.name}考核细则.docx", DOCX)
+
+
 def export_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     result = _result(request, pk)
     return _download(exports.feedback_docx(result), f"{result.org_unit.name}考核反馈单.docx", DOCX)

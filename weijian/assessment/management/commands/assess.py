@@ -91,7 +91,9 @@ class Command(BaseCommand):
         if what == "scores":
             data = exports.scores_xlsx(scheme)
         elif what == "scheme":
-            data = exports.scheme_xlsx(scheme)
+            data = (
+                exports.scheme_docx(scheme) if out.suffix.lower() == ".docx" else exports.scheme_xlsx(scheme)
+            )
         elif what == "notice":
             if not scheme.results_final:
                 raise CommandError("考核结果审定后才能生成通报。")
