@@ -177,20 +177,22 @@ def _queue(element_ids: Iterable[int], period_ids: Iterable[int], org_unit_ids: 
     connection = transaction.get_connection()
     batch = getattr(_pending, "batch", None)
     waiting = batch is not None and any(func is batch[3] for _sids, func, *_ in connection.run_on_commit)
-    if not waiting:
-        sets: tuple[set, set, set] = (set(), set(), set())
+    if waiting:
+        batch[0].update(element_ids)
+        batch[1].update(period_ids)
+        batch[2].update(org_unit_ids)
+        return
+    # Filled before on_commit: outside a transaction (autocommit) the callback runs at once.
+    sets: tuple[set, set, set] = (set(element_ids), set(period_ids), set(org_unit_ids))
 
-        def flush() -> None:
-            if _pending.batch is not None and _pending.batch[3] is flush:
-                _pending.batch = None
-            if all(sets):
-                refresh(*sets)
+    def flush() -> None:
+        if getattr(_pending, "batch", None) is not None and _pending.batch[3] is flush:
+            _pending.batch = None
+        if all(sets):
+            refresh(*sets)
 
-        batch = _pending.batch = (*sets, flush)
-        transaction.on_commit(flush)
-    batch[0].update(element_ids)
-    batch[1].update(period_ids)
-    batch[2].update(org_unit_ids)
+    _pending.batch = (*sets, flush)
+    transaction.on_commit(flush)
 
 
 def _on_values_changed(sender, element_ids=(), period_ids=(), org_unit_ids=(), **kwargs) -> None:

@@ -152,3 +152,14 @@ def test_a_new_unit_sends_pages_back_to_the_stored_values_until_a_rebuild(city, 
     services.rebuild()
     assert State.objects.get().ready
     assert aggregate.value(mixed["visits"], city.county_a, "202406").value == 1006 + 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_value_saved_through_the_orm_outside_a_transaction_moves_the_total(city, mixed):
+    # Autocommit, as a script or the admin writes: the refresh runs at once, with the change.
+    services.rebuild()
+    before = aggregate.value(mixed["visits"], city.city, "2024").value
+    dv = mixed["visits"].datavalue_set.get(org_unit=city.hospital_a, period__code="202403")
+    dv.value += 1000
+    dv.save()
+    assert aggregate.value(mixed["visits"], city.city, "2024").value == before + 1000
