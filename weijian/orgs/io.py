@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 
 from weijian import sheets
+from weijian.textmine.read import ReadError, decode_whole
 
 from .models import Grade, InstitutionType, Level, OrgUnit, Ownership
 
@@ -52,7 +53,6 @@ HEADER_ALIASES = {
     "编制床位": "床位",
     "编制床位数": "床位",
 }
-CSV_ENCODINGS = ["utf_8", "gb18030", "big5", "utf_16"]
 MAX_CODE, MAX_NAME = 32, 100
 
 
@@ -242,8 +242,9 @@ def _read_xlsx(data: bytes, problem) -> list[tuple[int, list]] | None:
 
 
 def _read_csv(data: bytes, problem) -> list[tuple[int, list]] | None:
-    text, cut_short = _decode(data)
-    if text is None:
+    try:
+        text, cut_short = decode_whole(data, "")
+    except ReadError:
         problem(0, "", "无法识别文件编码（支持 UTF-8、GBK、GB18030），或文件不是文本格式的 CSV")
         return None
     if cut_short:
@@ -262,38 +263,6 @@ def _read_csv(data: bytes, problem) -> list[tuple[int, list]] | None:
     except csv.Error as exc:
         problem(0, "", f"CSV 格式有误（{exc}），文件可能不完整")
         return None
-
-
-def _decode(data: bytes) -> tuple[str | None, bool]:
-    """The text, and whether the file ends inside a character (it was cut short)."""
-    try:
-        return data.decode("utf-8-sig"), False
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(data) - 3 and _decodes(data[: exc.start], "utf-8-sig"):
-            return data[: exc.start].decode("utf-8-sig"), True
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data, cp_isolation=CSV_ENCODINGS).best()
-    if best is not None:
-        encoding = best.encoding
-        # GBK and GB2312 files are read as GB18030, their superset, so no rare character is lost.
-        if encoding in ("gbk", "gb2312", "hz"):
-            encoding = "gb18030"
-        if _decodes(data, encoding):
-            return data.decode(encoding), False
-    # A Chinese-encoded file cut inside its last character: read what is whole.
-    for cut in (1, 2, 3):
-        if _decodes(data[:-cut], "gb18030") and not _decodes(data, "gb18030"):
-            return data[:-cut].decode("gb18030"), True
-    return None, False
-
-
-def _decodes(data: bytes, encoding: str) -> bool:
-    try:
-        data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        return False
-    return True
 
 
 # --- checking ----------------------------------------------------------------------------

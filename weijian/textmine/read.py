@@ -208,6 +208,27 @@ _COMMON = set(
 )
 
 
+def decode_whole(data: bytes, name: str) -> tuple[str, bool]:
+    """The text of the bytes (as `decode_text`, without a byte-order mark), and whether they
+    end inside a character: a file cut short in copying or uploading. Then the text is what
+    precedes the broken character, so a reader can still name the rows that are whole."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        if _decodes(data, encoding):
+            break
+        for cut in (1, 2, 3):
+            if len(data) > cut and _decodes(data[:-cut], encoding):
+                return data[:-cut].decode(encoding).lstrip("\ufeff"), True
+    return decode_text(data, name)[0].lstrip("\ufeff"), False
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _cjk_score(s: str) -> float:
     cjk = [c for c in s if "\u4e00" <= c <= "\u9fff"]
     if not cjk:

@@ -10,7 +10,7 @@ import docx
 import pytest
 
 from weijian.textmine import ReadError, analyze, read
-from weijian.textmine.read import normalise
+from weijian.textmine.read import decode_whole, normalise
 from weijian.textmine.tests.pdfmaker import blank_pdf, text_pdf
 
 SENTENCE = "一、加强医疗服务体系建设\n全年新增儿科床位120张，床位使用率达到85.5%。\n"
@@ -195,3 +195,14 @@ def test_read_document_analyses_with_defects_quoted_from_the_file():
     a = analyze(read(raw.encode("gb18030"), name="总结.txt"))
     assert a.doc == "总结.txt"
     assert any(d.type == "malformed_number" and d.text == "712.3\n2、4万元" for d in a.defects)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_bytes_cut_inside_the_last_character_are_read_whole_and_said_to_be_cut(encoding):
+    whole = "机构名称,床位\n仁爱医院,120\n云川县人民医院".encode(encoding)
+    cut = whole[:-1]
+    text, was_cut = decode_whole(cut, "机构.csv")
+    assert was_cut
+    assert text == "机构名称,床位\n仁爱医院,120\n云川县人民医"
+    assert decode_whole(whole, "机构.csv") == ("机构名称,床位\n仁爱医院,120\n云川县人民医院", False)
+
