@@ -12,6 +12,8 @@
   standard period overlapping a changed period, every unit above a changed unit. It runs on
   `data.signals.values_changed` (sent once a write has committed) and after a transaction
   that saved or deleted DataValue objects one by one (once per transaction).
+* A change of the hierarchy (a unit added, removed or moved) marks the totals stale, so pages
+  compute from the stored values, and schedules a rebuild in the background (`tasks`).
 """
 
 from __future__ import annotations
@@ -70,15 +72,25 @@ def rebuild() -> int:
     )
     written = 0
     with transaction.atomic():
+        # The state row is locked first: a unit added while the totals are computed waits to
+        # mark them stale, so it is never marked ready over a change it did not see.
+        state = State.objects.select_for_update().first() or State()
         Total.objects.all().delete()
         if elements and span["first"] is not None:
             tree = _Tree.load()
             for year in range(span["first"].year, span["last"].year + 1):
                 written += _write(tree, elements, standard_codes(year), None)
-        state = State.objects.first() or State()
         state.built_at, state.stale = timezone.now(), False
         state.save()
     return written
+
+
+def rebuild_if_stale() -> int:
+    """Rebuild when the totals were built once and a change of the hierarchy made them stale."""
+    state = State.objects.first()
+    if state is None or state.built_at is None or not state.stale:
+        return 0
+    return rebuild()
 
 
 def refresh(element_ids: Iterable[int], period_ids: Iterable[int], org_unit_ids: Iterable[int]) -> int:
@@ -208,16 +220,35 @@ def _on_value_saved(sender, instance: DataValue, **kwargs) -> None:
 
 def _on_unit_changed(sender, instance: OrgUnit, created: bool = True, **kwargs) -> None:
     # A new or removed unit changes which units have children: the totals cannot follow, so
-    # pages compute from the stored values until the next rebuild.
+    # pages compute from the stored values until the rebuild that this schedules is done.
     if created:
-        State.objects.filter(built_at__isnull=False, stale=False).update(stale=True)
+        _hierarchy_changed()
+
+
+def _on_units_moved(sender, unit: OrgUnit, **kwargs) -> None:
+    # A moved branch takes its values to other ancestors: the same.
+    _hierarchy_changed()
+
+
+def _hierarchy_changed() -> None:
+    if not State.objects.filter(built_at__isnull=False, stale=False).update(stale=True):
+        return  # never built, or already stale with a rebuild scheduled
+    transaction.on_commit(_schedule_rebuild)
+
+
+def _schedule_rebuild() -> None:
+    from .tasks import rebuild_totals
+
+    rebuild_totals.enqueue()
 
 
 def connect() -> None:
     from weijian.data.signals import values_changed
+    from weijian.orgs.signals import units_moved
 
     values_changed.connect(_on_values_changed, dispatch_uid="analytics-values-changed")
     post_save.connect(_on_value_saved, sender=DataValue, dispatch_uid="analytics-value-saved")
     post_delete.connect(_on_value_saved, sender=DataValue, dispatch_uid="analytics-value-deleted")
     post_save.connect(_on_unit_changed, sender=OrgUnit, dispatch_uid="analytics-unit-saved")
     post_delete.connect(_on_unit_changed, sender=OrgUnit, dispatch_uid="analytics-unit-deleted")
+    units_moved.connect(_on_units_moved, dispatch_uid="analytics-units-moved")

@@ -3,7 +3,7 @@ and the commission's own departments (科室) and leaders (委领导)."""
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import models, transaction
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from weijian.accounts import scope
@@ -73,6 +73,15 @@ class OrgUnitManager(MP_NodeManager):
 
     def subtree_of(self, node: OrgUnit) -> OrgUnitQuerySet:
         return self.get_queryset().subtree_of(node)
+
+    def move(self, node, target, pos=None):
+        """Move `node` and its branch (treebeard), then tell the receivers of `units_moved`."""
+        from .signals import units_moved
+
+        with transaction.atomic():
+            super().move(node, target, pos)
+            node.refresh_from_db()
+            units_moved.send(sender=self.model, unit=node)
 
 
 class OrgUnit(MP_Node):

@@ -163,3 +163,43 @@ def test_a_value_saved_through_the_orm_outside_a_transaction_moves_the_total(cit
     dv.value += 1000
     dv.save()
     assert aggregate.value(mixed["visits"], city.city, "2024").value == before + 1000
+
+
+def test_a_hospital_moved_to_another_county_moves_its_figures(
+    city, mixed, settings, django_capture_on_commit_callbacks
+):
+    # 甲县人民医院 is put under 乙区 (an org import re-parenting it, as treebeard moves a
+    # branch: one bulk update of paths, no save of the unit). The counties' figures follow at
+    # once, and the totals are rebuilt in the background so later pages read them again.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    services.rebuild()
+    a_before = aggregate.value(mixed["visits"], city.county_a, "2024").value
+    b_before = aggregate.value(mixed["visits"], city.county_b, "2024").value
+    moved = sum(1000 + m for m in range(1, 13))
+    from weijian.orgs.models import OrgUnit
+
+    with django_capture_on_commit_callbacks(execute=True):
+        OrgUnit.objects.move(OrgUnit.objects.get(pk=city.hospital_a.pk), city.county_b, "sorted-child")
+        county_a, county_b = (OrgUnit.objects.get(pk=u.pk) for u in (city.county_a, city.county_b))
+        assert aggregate.value(mixed["visits"], county_a, "2024").value == a_before - moved
+        assert aggregate.value(mixed["visits"], county_b, "2024").value == b_before + moved
+    assert services.ready()
+    assert aggregate.element_grid([mixed["visits"]], [county_a, county_b], ["2024"]) == aggregate.element_grid(
+        [mixed["visits"]], [county_a, county_b], ["2024"], raw=True
+    )
+    assert aggregate.value(mixed["visits"], county_b, "2024").value == b_before + moved
+
+
+def test_a_new_unit_has_the_totals_rebuilt_in_the_background(
+    city, mixed, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    services.rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        township = testing.org(city.county_a, "C01AT", "甲镇", Level.TOWNSHIP)
+        assert not services.ready()
+    assert services.ready()
+    with django_capture_on_commit_callbacks(execute=True):
+        put(mixed["visits"], township, "202406", 5)
+    assert aggregate.value(mixed["visits"], city.county_a, "202406").value == 1006 + 5
+    assert Total.objects.get(org_unit=city.county_a, period__code="202406", element=mixed["visits"]).value == 1011
