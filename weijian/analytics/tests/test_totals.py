@@ -184,9 +184,9 @@ def test_a_hospital_moved_to_another_county_moves_its_figures(
         assert aggregate.value(mixed["visits"], county_a, "2024").value == a_before - moved
         assert aggregate.value(mixed["visits"], county_b, "2024").value == b_before + moved
     assert services.ready()
-    assert aggregate.element_grid([mixed["visits"]], [county_a, county_b], ["2024"]) == aggregate.element_grid(
-        [mixed["visits"]], [county_a, county_b], ["2024"], raw=True
-    )
+    assert aggregate.element_grid(
+        [mixed["visits"]], [county_a, county_b], ["2024"]
+    ) == aggregate.element_grid([mixed["visits"]], [county_a, county_b], ["2024"], raw=True)
     assert aggregate.value(mixed["visits"], county_b, "2024").value == b_before + moved
 
 
@@ -202,4 +202,7 @@ def test_a_new_unit_has_the_totals_rebuilt_in_the_background(
     with django_capture_on_commit_callbacks(execute=True):
         put(mixed["visits"], township, "202406", 5)
     assert aggregate.value(mixed["visits"], city.county_a, "202406").value == 1006 + 5
-    assert Total.objects.get(org_unit=city.county_a, period__code="202406", element=mixed["visits"]).value == 1011
+    assert (
+        Total.objects.get(org_unit=city.county_a, period__code="202406", element=mixed["visits"]).value
+        == 1011
+    )

@@ -97,7 +97,9 @@ def test_a_problem_log_keeps_the_first_problems_and_counts_every_reason():
     log = ProblemLog(limit=3)
     for row in range(2, 1002):
         log.add(Problem(row, "数据元编码", f"数据元编码“X{row}”不存在"))
-        log.add(Problem(row, "数值", f"甲县医院 2024年{row % 12 + 1}月：床位之和不能大于实有床位数（= {row}）"))
+        log.add(
+            Problem(row, "数值", f"甲县医院 2024年{row % 12 + 1}月：床位之和不能大于实有床位数（= {row}）")
+        )
     assert [p.row for p in log.shown] == [2, 2, 3]
     assert log.rows == 1000 and log.total == 2000 and log.hidden == 1997
     assert log.summary() == {"数据元编码“…”不存在": 1000, "床位之和不能大于实有床位数（= N）": 1000}

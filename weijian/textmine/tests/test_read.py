@@ -205,4 +205,3 @@ def test_bytes_cut_inside_the_last_character_are_read_whole_and_said_to_be_cut(e
     assert was_cut
     assert text == "机构名称,床位\n仁爱医院,120\n云川县人民医"
     assert decode_whole(whole, "机构.csv") == ("机构名称,床位\n仁爱医院,120\n云川县人民医院", False)
-
