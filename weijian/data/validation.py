@@ -20,7 +20,7 @@ from __future__ import annotations
 import operator
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -166,11 +166,19 @@ class Violation:
     message: str
 
 
-def violations(org_unit: OrgUnit, period_code: str) -> list[Violation]:
+def violations(org_unit: OrgUnit, period_code: str, about: Iterable[str] | None = None) -> list[Violation]:
     """Every rule and min/max breach among the values stored for `period_code` (exactly that
-    period) by `org_unit` and every unit below it, in hierarchy order."""
+    period) by `org_unit` and every unit below it, in hierarchy order. With `about` (element
+    codes), only the rules that name one of them and the breaches of those elements, reading
+    only the values those rules need."""
     code = periods.parse(period_code).code
-    rows = DataValue.objects.filter(org_unit__path__startswith=org_unit.path, period__code=code).values_list(
+    rules = compiled_rules()
+    values = DataValue.objects.filter(org_unit__path__startswith=org_unit.path, period__code=code)
+    if about is not None:
+        about = set(about)
+        rules = [r for r in rules if r.codes & about]
+        values = values.filter(element__code__in=about.union(*(r.codes for r in rules)))
+    rows = values.values_list(
         "org_unit_id",
         "element__code",
         "element__name",
@@ -183,6 +191,8 @@ def violations(org_unit: OrgUnit, period_code: str) -> list[Violation]:
     breaches: list[tuple[int, Decimal, Decimal, str]] = []
     for unit_id, el_code, name, vtype, lo, hi, value in rows:
         by_unit[unit_id][el_code] = value
+        if about is not None and el_code not in about:
+            continue
         reason = range_problem(_ElementLimits(name, vtype, lo, hi), value)
         if reason:
             breaches.append((unit_id, value, lo if lo is not None and value < lo else hi, reason))
@@ -192,10 +202,9 @@ def violations(org_unit: OrgUnit, period_code: str) -> list[Violation]:
     found: list[Violation] = [
         Violation(None, units[uid], code, value, limit, reason) for uid, value, limit, reason in breaches
     ]
-    rules = compiled_rules()
-    for uid, values in by_unit.items():
+    for uid, held in by_unit.items():
         for rule in rules:
-            holds, left, right = rule.check(values)
+            holds, left, right = rule.check(held)
             if not holds:
                 found.append(Violation(rule.rule, units[uid], code, left, right, rule.message(left, right)))
     found.sort(key=lambda v: (v.org_unit.path, v.rule.code if v.rule else ""))

@@ -116,3 +116,25 @@ def test_a_plan_target_is_shown_with_its_mark(client, users, city, reporting):
     assert "未达标" in ranking[yi:]  # 10%
     charts = page[page.index('id="chart-data"') :]
     assert '"goal": 50.0' in charts  # the bar chart draws the target line
+
+
+def test_the_checks_shown_are_those_of_the_figure_and_name_the_unit(client, users, reporting, city):
+    # The analysis of 高血压规范管理人数 lists the breaches of rules about that figure, each with
+    # the unit that reported it; a breach among other figures belongs to their own pages.
+    from weijian import testing
+    from weijian.data.models import ValidationRule
+
+    ValidationRule.objects.create(
+        code="R1", name="规范管理人数不超过管理人数", left="HTN_MGD", operator="<=", right="HTN_ALL"
+    )
+    ValidationRule.objects.create(code="R2", name="出院人数不超过入院人数", left="DIS", operator="<=", right="ADM")
+    discharged, admitted = testing.element("DIS", "出院人数", "人"), testing.element("ADM", "入院人数", "人")
+    testing.value(reporting["managed"], city.hospital_b, "202405", 9)
+    testing.value(reporting["total"], city.hospital_b, "202405", 3)
+    testing.value(discharged, city.hospital_a, "202405", 50)
+    testing.value(admitted, city.hospital_a, "202405", 40)
+    client.force_login(users["leader"])
+    page = client.get("/analysis/?target=HTN_MGD&org_unit=C01&period=202405").content.decode()
+    checks = page[page.index('id="violations"') :]
+    assert "规范管理人数不超过管理人数" in checks and "乙区人民医院" in checks
+    assert "出院人数不超过入院人数" not in checks

@@ -105,7 +105,9 @@ def analysis(request: HttpRequest) -> HttpResponse:
                     "chart-trend": result.trend.as_chart(),
                     **({"chart-children": result.children_chart.as_chart()} if result.children_chart else {}),
                 },
-                "violations": violations(sel["org"], sel["period_code"]),
+                "violations": violations(
+                    sel["org"], sel["period_code"], about=dashboard.element_codes(sel["target"])
+                ),
                 "query": request.GET.urlencode(),
             }
         )
