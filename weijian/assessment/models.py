@@ -376,7 +376,8 @@ class ItemScore(models.Model):
     # Figures the assessment team records by hand (manual and checklist items, veto events).
     manual_value = models.DecimalField("核定数值", max_digits=20, decimal_places=4, null=True, blank=True)
     manual_count = models.PositiveIntegerField("核定次数/问题数", null=True, blank=True)
-    manual_flag = models.BooleanField("发生否决事项", default=False)
+    # None until the 考核组 records a check: a veto nobody has checked follows its missing-data policy.
+    manual_flag = models.BooleanField("发生否决事项", null=True, blank=True, default=None)
     manual_note = models.TextField("核定说明", blank=True)
 
     class Meta:

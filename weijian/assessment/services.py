@@ -248,7 +248,7 @@ def inputs_from(snap: dict) -> rules.Inputs:
         peers=peers,
         unit=snap.get("unit") or "",
         count=None if count is None else int(count),
-        flag=bool(snap.get("flag")),
+        flag=None if snap.get("flag") is None else bool(snap["flag"]),
         reviews=reviews,
         numerator=_d(snap.get("numerator")),
         denominator=_d(snap.get("denominator")),

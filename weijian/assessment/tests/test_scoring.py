@@ -225,3 +225,20 @@ def test_unrectified_problems_and_plan_task_targets_are_counted(city, users, yea
     assert Result.objects.get(scheme=s, org_unit=city.county_b).points == D(0), (
         "the total never falls below 0"
     )
+
+
+def test_a_veto_nobody_has_checked_follows_its_missing_data_policy(scheme, city, users, reviewer):
+    # 重大医疗安全事件 with the policy "failing" (未核定按未达标处理): before the 考核组 has recorded
+    # anything the unit is vetoed; once a reviewer records that nothing happened, it is not.
+    from weijian.assessment.models import Item
+
+    item = Item.objects.get(scheme=scheme, num="5")
+    item.rule = {**item.rule, "missing": "failing"}
+    services.save_item(item)
+    helpers.to_stage(scheme, users["admin"], Stage.REVIEW)
+    s = _score(scheme, city.county_a, "5")
+    assert s.status == "vetoed" and "按未达标处理" in s.computation
+    workflow.record_checked(reviewer, s, flag=False, note="经核查全年未发生重大医疗安全事件")
+    s.refresh_from_db()
+    assert s.status != "vetoed" and "未触发否决条件" in s.computation
+    assert not Result.objects.get(scheme=scheme, org_unit=city.county_a).veto
