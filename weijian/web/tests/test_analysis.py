@@ -127,7 +127,9 @@ def test_the_checks_shown_are_those_of_the_figure_and_name_the_unit(client, user
     ValidationRule.objects.create(
         code="R1", name="规范管理人数不超过管理人数", left="HTN_MGD", operator="<=", right="HTN_ALL"
     )
-    ValidationRule.objects.create(code="R2", name="出院人数不超过入院人数", left="DIS", operator="<=", right="ADM")
+    ValidationRule.objects.create(
+        code="R2", name="出院人数不超过入院人数", left="DIS", operator="<=", right="ADM"
+    )
     discharged, admitted = testing.element("DIS", "出院人数", "人"), testing.element("ADM", "入院人数", "人")
     testing.value(reporting["managed"], city.hospital_b, "202405", 9)
     testing.value(reporting["total"], city.hospital_b, "202405", 3)
