@@ -259,7 +259,8 @@ class _ServerDatabase:
         import psycopg
 
         with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}"')
+            # A killed child's server session can outlive it for a moment: end it with the database.
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
 def _throwaway_server_database() -> _ServerDatabase | None:
