@@ -603,6 +603,14 @@ def _role(d: _Doc, start: int, end: int, unit: str, prev: dict | None) -> tuple[
     return role, direction
 
 
+# 床位数同比增长1.1%至6.16张: the change said just before the figure it reached is not part of
+# that figure's name.
+_CHANGE_BEFORE = re.compile(
+    r"(?:同比|环比|比上年|较上年|比去年|较去年)?(?:增长|下降|提高|降低|上升|增加|减少|提升)了?"
+    r"[0-9.]+(?:%|％|‰|个百分点|百分点)?$"
+)
+
+
 def _indicator(d: _Doc, start: int, end: int, unit: str) -> str:
     t = d.t
     c0 = _clause_start(d, start, _INDICATOR_LEFT_DELIMS, 40)
@@ -617,6 +625,7 @@ def _indicator(d: _Doc, start: int, end: int, unit: str) -> str:
         left = _INDICATOR_LEAD.sub("", left)
     if left.endswith(_TRAIL_LAST_CHARS):
         left = _INDICATOR_TRAIL.sub("", left)
+    left = _CHANGE_BEFORE.sub("", left)
     ce = _clause_end(d, end, _INDICATOR_RIGHT_DELIMS, 30)
     right = t[end:ce].strip(" \t")
     right = _LINK_LEAD.sub("", right)
@@ -866,7 +875,15 @@ def _judge(d: _Doc, m: re.Match) -> list | str | None:
             return None
         if rng in "至到" and not unit_s and not u1:
             return None
-        if v2 <= v1 or (u1 and unit_s and _fact_unit(u1) != _fact_unit(unit_s)):
+        if u1 and unit_s and _fact_unit(u1) != _fact_unit(unit_s):
+            # 增长1.1%至6.16张: a change and the figure it reached, not a range; each is read alone.
+            first = _single(d, m, num_override=True)
+            then = _FACT_RX.match(t, m.start("num2"))
+            second = _judge(d, then) if then is not None else None
+            if not isinstance(first, list) or not isinstance(second, list):
+                return first if isinstance(first, list) else second
+            return first[:-1] + second
+        if v2 <= v1:
             return None
         if unit in _AGE_TIME_QUALIFIERS and not _after_is_boundary(t, m.end()):
             return None

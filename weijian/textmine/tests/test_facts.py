@@ -437,3 +437,20 @@ def test_per_population_denominators_are_not_quantities():
 
 def test_past_one_year_is_a_time_phrase():
     assert values("过去一年，全镇新建健康步道3条。") == [("3条", 3, "条")]
+
+
+@pytest.mark.parametrize(
+    ("text", "change", "reached"),
+    [
+        ("每千人口床位数同比增长1.1%至6.16张。", (1.1, "%"), (6.16, "张")),
+        ("门诊诊疗量比上年增长5.2%至120万人次。", (5.2, "%"), (1_200_000, "人次")),
+    ],
+)
+def test_a_change_and_the_figure_it_reached_are_two_facts_of_one_indicator(text, change, reached):
+    facts = extract_facts(text)
+    assert [(f.value, f.unit, f.role) for f in facts] == [(*change, "change"), (*reached, "actual")]
+    assert facts[0].indicator == facts[1].indicator and facts[1].indicator.endswith(("床位数", "诊疗量"))
+
+
+def test_a_range_keeps_both_ends():
+    assert [(f.value, f.cmp) for f in extract_facts("孕产妇死亡率控制在5-8/10万。")] == [(5, ">="), (8, "<=")]
