@@ -9,7 +9,8 @@
   over org units (a stock figure is each unit's latest, then summed; an average is each unit's,
   then summed), so a parent's total is the sum of its parts.
 * `refresh` recomputes the totals a committed write touched: the changed elements, every
-  standard period overlapping a changed period, every unit above a changed unit. It runs on
+  standard period overlapping a changed period, every unit above a changed unit, from the
+  bottom up (each from its children's totals and the own values of its childless children). It runs on
   `data.signals.values_changed` (sent once a write has committed) and after a transaction
   that saved or deleted DataValue objects one by one (once per transaction).
 * A change of the hierarchy (a unit added, removed or moved) marks the totals stale, so pages
@@ -79,7 +80,7 @@ def rebuild() -> int:
         if elements and span["first"] is not None:
             tree = _Tree.load()
             for year in range(span["first"].year, span["last"].year + 1):
-                written += _write(tree, elements, standard_codes(year), None)
+                written += _write(tree, elements, standard_codes(year))
         state.built_at, state.stale = timezone.now(), False
         state.save()
     return written
@@ -116,7 +117,7 @@ def refresh(element_ids: Iterable[int], period_ids: Iterable[int], org_unit_ids:
     if not above:
         return 0
     with transaction.atomic():
-        return _write(tree, elements, codes, above)
+        return _write_upwards(tree, elements, codes, above)
 
 
 class _Tree:
@@ -129,6 +130,10 @@ class _Tree:
         self.step = step
         self.parents = {ou.path[:-step] for ou in units if len(ou.path) > step}
         self.deepest = max((len(p) for p in self.parents), default=0)
+        self.children: dict[str, list[OrgUnit]] = defaultdict(list)
+        for ou in units:
+            if len(ou.path) > step:
+                self.children[ou.path[:-step]].append(ou)
 
     @classmethod
     def load(cls) -> _Tree:
@@ -138,9 +143,9 @@ class _Tree:
         return [path[:i] for i in range(self.step, len(path) + 1, self.step)]
 
 
-def _write(tree: _Tree, elements: list[DataElement], codes: list[str], only: set[int] | None) -> int:
-    """Compute the totals of `elements` in `codes` for every unit with children and store those
-    of the units in `only` (all when None), replacing what was there."""
+def _write(tree: _Tree, elements: list[DataElement], codes: list[str]) -> int:
+    """Compute and store the totals of `elements` in `codes` for every unit with children (the
+    caller has emptied the table)."""
     for code in codes:
         periods.get_period(code)
     period_ids = dict(Period.objects.filter(code__in=codes).values_list("code", "pk"))
@@ -164,18 +169,55 @@ def _write(tree: _Tree, elements: list[DataElement], codes: list[str], only: set
                     for a in tree.ancestors(ou.path):
                         if a in tree.parents:
                             sums[(tree.by_path[a].pk, code, element_code)] += value
-    targets = only if only is not None else {tree.by_path[p].pk for p in tree.parents}
-    if only is not None:
-        Total.objects.filter(
-            org_unit_id__in=only, element_id__in=element_ids.values(), period_id__in=period_ids.values()
-        ).delete()
     rows = [
         Total(org_unit_id=unit_pk, period_id=period_ids[code], element_id=element_ids[e], value=v)
         for (unit_pk, code, e), v in sums.items()
-        if unit_pk in targets
     ]
     Total.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
+
+
+def _write_upwards(tree: _Tree, elements: list[DataElement], codes: list[str], above: set[int]) -> int:
+    """Recompute the totals of the units in `above` (the ancestors of changed units), the
+    deepest first: each is the sum of its children's totals (those with children, already
+    recomputed when they were in `above`) and of the own values of its childless children and
+    of itself. The work is that of the units' children, not of their whole subtrees: a value
+    saved for one hospital reads its county's values and the totals of the levels above."""
+    for code in codes:
+        periods.get_period(code)
+    period_ids = dict(Period.objects.filter(code__in=codes).values_list("code", "pk"))
+    element_ids = {e.code: e.pk for e in elements}
+    code_of_period = {pk: code for code, pk in period_ids.items()}
+    code_of_element = {pk: code for code, pk in element_ids.items()}
+    by_pk = {ou.pk: ou for ou in tree.units}
+    written = 0
+    for unit in sorted((by_pk[pk] for pk in above), key=lambda ou: -len(ou.path)):
+        kids = tree.children[unit.path]
+        with_children = [k.pk for k in kids if k.path in tree.parents]
+        own = [unit, *(k for k in kids if k.path not in tree.parents)]
+        sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        parts = Total.objects.filter(
+            org_unit_id__in=with_children,
+            element_id__in=element_ids.values(),
+            period_id__in=period_ids.values(),
+        ).values_list("period_id", "element_id", "value")
+        for period_id, element_id, value in parts:
+            sums[(code_of_period[period_id], code_of_element[element_id])] += value
+        grid = aggregate.element_grid(elements, own, codes, raw=True, mode="own")
+        for ou in own:
+            for code in codes:
+                for element_code, value in grid[(ou.pk, code)].items():
+                    sums[(code, element_code)] += value
+        Total.objects.filter(
+            org_unit_id=unit.pk, element_id__in=element_ids.values(), period_id__in=period_ids.values()
+        ).delete()
+        rows = [
+            Total(org_unit_id=unit.pk, period_id=period_ids[code], element_id=element_ids[e], value=v)
+            for (code, e), v in sums.items()
+        ]
+        Total.objects.bulk_create(rows, batch_size=5000)
+        written += len(rows)
+    return written
 
 
 # --- keeping in step --------------------------------------------------------------------------

@@ -206,3 +206,46 @@ def test_a_new_unit_has_the_totals_rebuilt_in_the_background(
         Total.objects.get(org_unit=city.county_a, period__code="202406", element=mixed["visits"]).value
         == 1011
     )
+
+
+def test_totals_refreshed_from_the_bottom_up_equal_the_stored_values_on_an_uneven_tree(
+    city, mixed, django_capture_on_commit_callbacks
+):
+    # A township with its own clinic under 甲县 (one level deeper than the rest) and a hospital
+    # directly under the city; values changed at every depth, for a flow, a stock figure and an
+    # average: each save refreshes the units above it from their children, and every total
+    # then equals the figure computed from the stored values.
+    township = testing.org(city.county_a, "C01AT", "甲镇", Level.TOWNSHIP)
+    clinic = testing.org(township, "C01AT1", "甲镇村卫生室", Level.INSTITUTION)
+    city_hospital = testing.org(city.city, "C0109", "市直医院", Level.INSTITUTION)
+    put(mixed["visits"], clinic, "202402", 40)
+    put(mixed["beds"], city_hospital, "2024Q3", 600)
+    services.rebuild()
+    with django_capture_on_commit_callbacks(execute=True):
+        dv = mixed["visits"].datavalue_set.get(org_unit=clinic, period__code="202402")
+        dv.value = 41
+        dv.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        put(mixed["visits"], city_hospital, "202407", 900)
+        put(mixed["beds"], clinic, "2024Q4", 8)
+    with django_capture_on_commit_callbacks(execute=True):
+        put(mixed["daily"], township, "202403", 12)
+        own = mixed["visits"].datavalue_set.get(org_unit=city.county_b, period__code="2024")
+        own.value = 80
+        own.save()
+    from weijian.orgs.models import OrgUnit
+
+    units = list(OrgUnit.objects.filter(numchild__gt=0))
+    elements = [mixed["visits"], mixed["beds"], mixed["people"], mixed["daily"]]
+    codes = services.standard_codes(2024)
+    assert aggregate.element_grid(elements, units, codes) == aggregate.element_grid(
+        elements, units, codes, raw=True
+    )
+    assert (
+        aggregate.value(mixed["visits"], city.city, "2024Q1").value
+        == (
+            aggregate.element_grid([mixed["visits"]], [city.city], ["2024Q1"], raw=True)[
+                (city.city.pk, "2024Q1")
+            ]["OPD"]
+        )
+    )
