@@ -45,6 +45,12 @@ def _cjk_len(s: str) -> int:
 # --------------------------------------------------------------------------- duplicates
 
 _MIN_DUP = 8  # Chinese characters; shorter repeats are ordinary phrases
+# A clause that is only a change (同比下降0.62个百分点) says something of the clause before it:
+# the same words after two different indicators are two statements, not one written twice.
+_BARE_CHANGE = re.compile(
+    r"(?:同比|环比|比上年同期|比上年|较上年|比去年|较去年|与上年相比|较上年同期)?(?:分别)?"
+    r"(?:增长|下降|提高|降低|上升|增加|减少|提升|回落)了?\d+(?:\.\d+)?(?:个?百分点|个?千分点|%|％|‰|倍)?"
+)
 _MAX_RUN = 40  # clauses
 
 
@@ -111,7 +117,7 @@ def find_duplicates(
         h = bisect_right(head_starts, s) - 1
         if h >= 0 and s < heads[h][1]:
             continue
-        if len(key) >= _MIN_DUP and _cjk_len(key) >= _MIN_DUP:
+        if len(key) >= _MIN_DUP and _cjk_len(key) >= _MIN_DUP and not _BARE_CHANGE.fullmatch(key):
             where[key].append(i)
     covered: set[int] = set()
     for idx in where.values():

@@ -142,3 +142,16 @@ def test_a_page_title_repeated_on_each_page_is_not_a_duplicate_but_a_pasted_sent
     )
     dups = [t for k, t in flagged(text) if k == "duplicate_sentence"]
     assert dups == ["全面落实家庭医生签约服务，扩大重点人群覆盖面"]
+
+
+def test_the_same_change_said_of_two_indicators_is_not_a_duplicate():
+    text = (
+        "全市孕产妇系统管理率达到92.5%，同比下降0.62个百分点。"
+        "3岁以下儿童系统管理率达到93.1%，同比下降0.62个百分点。"
+    )
+    assert [d for d in find_defects(text) if d.type == "duplicate_sentence"] == []
+
+
+def test_a_sentence_with_its_change_written_twice_is_still_a_duplicate():
+    text = "全市孕产妇系统管理率达到92.5%，同比下降0.62个百分点。全市孕产妇系统管理率达到92.5%，同比下降0.62个百分点。"
+    assert [d.type for d in find_defects(text)] == ["duplicate_sentence"]
