@@ -1178,6 +1178,84 @@ LABELS: dict[str, str] = {
 }
 
 
+# What the editor shows of each parameter: its name in Chinese and, for a choice, the choices.
+PARAMETERS: dict[str, str] = {
+    "missing": "数据缺失时",
+    "applies_to": "适用单位类型（用顿号分隔，空为全部）",
+    "target": "目标值",
+    "unit": "数值单位",
+    "higher_is_better": "数值越高越好",
+    "inclusive": "等于目标值即达标",
+    "partial": "未达标得分（空为0分）",
+    "cap": "最多扣（加）分",
+    "per": "每档差距 / 每次（项）分值",
+    "gap_unit": "差距单位",
+    "deduct": "每档扣分",
+    "steps": "不足一档时",
+    "bands": "分段（JSON：下限、上限、得分）",
+    "floor": "起点值（得0分）",
+    "mode": "计分方式",
+    "step": "每降一个名次扣分",
+    "scope": "排名范围（空为全部参评单位）",
+    "by": "较上年提高幅度",
+    "by_unit": "提高幅度单位",
+    "measure": "计量单位",
+    "finding": "扣分事项名称",
+    "levels": "评定等级与得分比例（JSON）",
+    "as_points": "等级对应分数（而非比例）",
+    "combine": "多名评审人时",
+    "event": "加分事项",
+    "source": "扣分来源",
+    "condition": "否决条件",
+    "min_count": "达到几次否决",
+    "effect": "否决后果",
+    "grade": "等次（后果为“最高为”或“不得评为”时）",
+}
+
+
+def parameter_choices(kind: str, name: str) -> Mapping[str, str] | None:
+    """The allowed values of a choice parameter of a rule kind, with their Chinese labels."""
+    if name == "missing":
+        return MISSING_POLICIES
+    if name in ("gap_unit", "by_unit"):
+        return GAP_UNITS
+    if name == "steps":
+        return STEPS
+    if name == "mode":
+        return {"rank": RANK_MODES, "improvement": IMPROVEMENT_MODES}.get(kind)
+    if name == "combine":
+        return COMBINE
+    if name == "source":
+        return DEDUCTION_SOURCES
+    if name == "effect":
+        return VETO_EFFECTS
+    return None
+
+
+def text_parameters(kind: str) -> set[str]:
+    """The parameters of a rule kind that are words (a blank one is "", not "no value")."""
+    cls = RULE_KINDS.get(kind)
+    return {f.name for f in dataclasses.fields(cls) if str(f.type) == "str"} if cls else set()
+
+
+def defaults(kind: str) -> dict:
+    """A rule of `kind` with its default parameters, as `to_dict()` gives it (the editor's
+    starting point when an item changes kind)."""
+    cls = RULE_KINDS.get(kind)
+    if cls is None:
+        raise RuleError(f"未知的评分规则类型“{kind}”")
+    out: dict = {"kind": kind}
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            value = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            value = f.default_factory()
+        else:  # pragma: no cover - every parameter has a default
+            value = None
+        out[f.name] = _plain(value)
+    return out
+
+
 def rule_from_dict(d: dict) -> Rule:
     """The rule a `to_dict()` gave; RuleError (Chinese) for an unknown kind or bad parameters."""
     if not isinstance(d, Mapping):

@@ -710,6 +710,7 @@ def save_item(item: Item) -> Item:
     rule = rules.rule_from_dict(item.rule)
     item.rule = rule.to_dict()
     item.criterion = rule.describe(item.points)
+    item.is_bonus = rule.role in ("bonus", "deduction", "veto")  # outside the full points
     item.save()
     return item
 

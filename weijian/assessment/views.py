@@ -8,6 +8,7 @@ user may take it and shows the refusal in Chinese."""
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
 from . import exports, importing, rules, services, workflow
@@ -111,6 +113,7 @@ def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sub": "scheme",
             "reviewer_choices": _reviewer_choices() if workflow.can_manage(request.user) else [],
             "reviewer_ids": set(scheme.reviewers.values_list("pk", flat=True)),
+            "kinds": rules.LABELS.items(),
         },
     )
 
@@ -152,15 +155,22 @@ def scheme_new_version(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The editor of one item: points and rule parameters; the 评分标准 sentence is regenerated
-    as the parameters change (htmx preview), and saved with the rule."""
-    item = get_object_or_404(Item.objects.select_related("scheme", "category"), pk=pk)
+    """The editor of one item: its name, points, data source, indicator and rule — the rule's
+    type and its parameters, each named in Chinese; the 评分标准 sentence is regenerated as the
+    parameters change (htmx preview), and saved with the rule. Changing the rule's type shows
+    the new type's parameters (what both types share is kept) without saving."""
+    item = get_object_or_404(Item.objects.select_related("scheme", "category", "indicator"), pk=pk)
     scheme = _scheme(request, item.scheme_id)
     _manager(request)
     error = ""
+    rule_data = dict(item.rule)
     if request.method == "POST":
+        kind = request.POST.get("kind") or item.rule.get("kind")
         try:
-            rule, points = _rule_from_post(request, item)
+            if request.POST.get("switch"):
+                rule_data = _switched(item.rule, kind)
+                raise _Shown
+            rule, points = _rule_from_post(request, item, kind)
             if request.POST.get("preview"):
                 return HttpResponse(_criterion_html(rule.describe(points)))
             scheme.ensure_editable()
@@ -168,27 +178,137 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             item.rule = rule.to_dict()
             item.name = request.POST.get("name", item.name).strip() or item.name
             item.content = request.POST.get("content", item.content)
+            item.source, item.indicator = _source_from_post(request, item)
             services.save_item(item)
+        except _Shown:
+            pass
         except (workflow.WorkflowError, ValueError, KeyError, TypeError) as e:
             error = _rule_error(e)
             if request.POST.get("preview"):
-                return HttpResponse(f'<p class="error">{error}</p>')
+                return HttpResponse(f'<p class="error">{escape(error)}</p>')
+            rule_data = {**_switched(item.rule, kind), **_posted_params(request, kind)}
         except SchemeLocked as e:
             error = str(e)
         else:
             messages.success(request, f"已保存“{item.name}”，评分标准已按规则重新生成。")
             return redirect("assessment:scheme", pk=scheme.pk)
+    from weijian.indicators.models import Indicator
+
     return render(
         request,
         "assessment/item_edit.html",
         {
             "item": item,
             "scheme": scheme,
-            "params": _params(item.rule),
+            "kind": rule_data.get("kind"),
+            "kinds": rules.LABELS.items(),
+            "params": _params(rule_data),
+            "sources": Source.choices,
+            "indicators": Indicator.objects.order_by("category", "code").only("pk", "code", "name"),
             "error": error,
             "locked": scheme.is_locked,
         },
     )
+
+
+class _Shown(Exception):
+    """The form is shown again (a change of rule type), nothing saved."""
+
+
+def _switched(rule: dict, kind: str) -> dict:
+    """The parameters of a rule of `kind`: its defaults, with what the current rule shares."""
+    fresh = rules.defaults(kind)
+    for key, value in rule.items():
+        if key != "kind" and key in fresh:
+            fresh[key] = value
+    return fresh
+
+
+@require_POST
+def item_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new item in a category of a scheme still being drafted: its number, name, points and
+    rule type; the editor opens on it for the rest."""
+    scheme = _scheme(request, pk)
+    _manager(request)
+    try:
+        scheme.ensure_editable()
+        category = scheme.categories.filter(pk=request.POST.get("category") or 0).first()
+        if category is None:
+            raise workflow.WorkflowError("请选择考核细则所属的类别。")
+        name = (request.POST.get("name") or "").strip()
+        if not name:
+            raise workflow.WorkflowError("请填写考核指标名称。")
+        points = _decimal(request.POST.get("points"), "分值")
+        if points is None or points < 0:
+            raise workflow.WorkflowError("请填写不小于0的分值。")
+        kind = request.POST.get("kind") or "threshold"
+        if kind not in rules.RULE_KINDS:
+            raise workflow.WorkflowError("请选择评分规则类型。")
+        rule = rules.defaults(kind)
+        if kind == "bands":
+            rule["bands"] = [{"lower": "0", "upper": None, "points": format(points, "f")}]
+        last = scheme.items.order_by("-order").values_list("order", flat=True).first() or 0
+        item = services.save_item(
+            Item(
+                scheme=scheme,
+                category=category,
+                num=(request.POST.get("num") or "").strip()[:20],
+                name=name[:200],
+                points=points,
+                source=_default_source(kind),
+                rule=rule,
+                order=last + 1,
+            )
+        )
+    except (workflow.WorkflowError, rules.RuleError, SchemeLocked) as e:
+        messages.error(request, str(e))
+        return redirect("assessment:scheme", pk=scheme.pk)
+    messages.success(request, f"已添加“{item.name}”，请设置评分规则的参数。")
+    return redirect("assessment:item_edit", pk=item.pk)
+
+
+@require_POST
+def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Item.objects.select_related("scheme"), pk=pk)
+    scheme = _scheme(request, item.scheme_id)
+    _manager(request)
+    try:
+        scheme.ensure_editable()
+        if not request.POST.get("confirm"):
+            raise workflow.WorkflowError("请勾选“确认删除”后再删除。")
+    except (SchemeLocked, workflow.WorkflowError) as e:
+        messages.error(request, str(e))
+    else:
+        item.delete()
+        messages.success(request, f"已删除“{item.name}”。")
+    return redirect("assessment:scheme", pk=scheme.pk)
+
+
+def _default_source(kind: str) -> str:
+    return {
+        "qualitative": Source.REVIEW,
+        "checklist": Source.MANUAL,
+        "bonus": Source.EVIDENCE,
+        "veto": Source.MANUAL,
+        "deduction": Source.SUPERVISION,
+    }.get(kind, Source.INDICATOR)
+
+
+def _source_from_post(request: HttpRequest, item: Item):
+    source = request.POST.get("source") or item.source
+    if source not in Source.values:
+        raise workflow.WorkflowError("请选择数据来源。")
+    indicator = item.indicator
+    if "indicator" in request.POST:
+        from weijian.indicators.models import Indicator
+
+        code = request.POST["indicator"].strip()
+        indicator = Indicator.objects.filter(pk=code).first() if code.isdigit() else None
+        if code and indicator is None:
+            raise workflow.WorkflowError("所选的指标不存在。")
+    if source == Source.INDICATOR and indicator is None and item.element_id is None:
+        raise workflow.WorkflowError("数据来源为“数据指标”时，请选择指标。")
+    return source, indicator
 
 
 def _reviewer_choices():
@@ -206,27 +326,61 @@ def _rule_error(e: Exception) -> str:
     return f"规则参数有误：{text}"
 
 
-def _params(rule: dict) -> list[tuple[str, str, str]]:
-    """The editable parameters of a rule as (key, value as text, kind) — scalars and lists."""
+def _params(rule: dict) -> list[dict]:
+    """The editable parameters of a rule, each with its Chinese name, its value as text and
+    how it is edited: a choice, yes/no, a list of unit types, JSON (bands, levels) or text."""
+    kind = rule.get("kind", "")
     out = []
     for key, value in rule.items():
         if key == "kind":
             continue
-        if isinstance(value, bool):
-            out.append((key, "1" if value else "", "bool"))
+        choices = rules.parameter_choices(kind, key)
+        if choices is not None:
+            how, text = "choice", "" if value is None else str(value)
+        elif isinstance(value, bool):
+            how, text = "bool", "1" if value else ""
+        elif key == "applies_to":
+            how, text = "list", "、".join(value or ())
         elif isinstance(value, (list, dict)):
-            out.append((key, json.dumps(value, ensure_ascii=False), "json"))
+            how, text = "json", json.dumps(value, ensure_ascii=False)
         else:
-            out.append((key, "" if value is None else str(value), "text"))
+            how, text = "text", "" if value is None else str(value)
+        out.append(
+            {
+                "key": key,
+                "label": rules.PARAMETERS.get(key, key),
+                "value": text,
+                "how": how,
+                "choices": list(choices.items()) if choices else [],
+            }
+        )
     return out
 
 
-def _rule_from_post(request: HttpRequest, item: Item):
+_LIST_SEP = re.compile(r"[、，,；;\s]+")
+
+
+def _posted_params(request: HttpRequest, kind: str) -> dict:
+    """The parameters as posted, for a rule of `kind` (unparsed lists left as typed)."""
+    data = {}
+    for key, value in rules.defaults(kind).items():
+        field = f"p_{key}"
+        if key == "kind":
+            continue
+        if isinstance(value, bool):
+            data[key] = bool(request.POST.get(field))
+        elif field in request.POST:
+            data[key] = request.POST[field]
+    return data
+
+
+def _rule_from_post(request: HttpRequest, item: Item, kind: str | None = None):
     points = _decimal(request.POST.get("points"), "分值")
     if points is None or points < 0:
         raise workflow.WorkflowError("请填写不小于0的分值。")
-    data = dict(item.rule)
-    for key, value in data.items():
+    kind = kind or item.rule.get("kind")
+    data = _switched(item.rule, kind) if kind != item.rule.get("kind") else dict(item.rule)
+    for key, value in list(data.items()):
         if key == "kind":
             continue
         field = f"p_{key}"
@@ -234,13 +388,19 @@ def _rule_from_post(request: HttpRequest, item: Item):
             data[key] = bool(request.POST.get(field))
         elif field not in request.POST:
             continue
+        elif key == "applies_to":
+            data[key] = [t for t in _LIST_SEP.split(request.POST[field].strip()) if t]
         elif isinstance(value, (list, dict)):
             try:
                 data[key] = json.loads(request.POST[field])
             except json.JSONDecodeError:
-                raise workflow.WorkflowError(f"参数“{key}”格式有误。") from None
+                raise workflow.WorkflowError(f"“{rules.PARAMETERS.get(key, key)}”格式有误。") from None
         else:
             data[key] = request.POST[field].strip() or None
+            if data[key] is None and rules.parameter_choices(kind, key) is not None:
+                data[key] = value
+            elif data[key] is None and key in rules.text_parameters(kind):
+                data[key] = ""
     return rules.rule_from_dict(data), points
 
 

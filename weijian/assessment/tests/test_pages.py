@@ -353,3 +353,76 @@ def test_what_if_form_answers_on_the_scorecard(client, scheme, city, users, revi
         reverse("assessment:what_if", args=[r.pk]), {"score": s.pk, "value": "abc"}
     )
     assert "应为数字" in bad.content.decode()
+
+
+def test_the_item_editor_names_the_rule_and_its_parameters_in_chinese(client, scheme, users):
+    item = scheme.items.get(num="1")
+    page = (
+        _client(client, users["admin"]).get(reverse("assessment:item_edit", args=[item.pk])).content.decode()
+    )
+    for words in ("达标计分", "目标值", "数值越高越好", "数据缺失时", "按0分计", "数据来源", "免疫规划"):
+        assert words in page
+    for code in ("higher_is_better <", ">target<", "评分规则：threshold", ">missing "):
+        assert code not in page
+
+
+def test_the_editor_switches_an_items_rule_type(client, scheme, users):
+    item = scheme.items.get(num="1")
+    c = _client(client, users["admin"])
+    url = reverse("assessment:item_edit", args=[item.pk])
+    shown = c.post(url, {"switch": "1", "kind": "linear", "points": "20"}).content.decode()
+    assert "每档扣分" in shown and "不足一档时" in shown
+    item.refresh_from_db()
+    assert item.rule["kind"] == "threshold", "switching only shows the new type's parameters"
+    form = {"kind": "linear", "points": "20", "p_target": "95", "p_unit": "%", "p_per": "1"}
+    c.post(
+        url, {**form, "p_gap_unit": "百分点", "p_deduct": "2", "p_steps": "ceil", "p_higher_is_better": "1"}
+    )
+    item.refresh_from_db()
+    assert item.rule["kind"] == "linear" and item.rule["deduct"] == "2" and item.rule["target"] == "95"
+    assert "每低1个百分点扣2分" in item.criterion
+
+
+def test_an_admin_adds_and_deletes_items_of_a_draft_scheme_only(client, scheme, users, reviewer):
+    from weijian.assessment.models import Item
+
+    category = scheme.categories.get(name="综合管理")
+    form = {
+        "category": category.pk,
+        "num": "6",
+        "name": "家庭医生签约服务",
+        "points": "5",
+        "kind": "threshold",
+    }
+    for other in (users["county"], reviewer, users["leader"]):
+        assert _client(client, other).post(
+            reverse("assessment:item_new", args=[scheme.pk]), form
+        ).status_code in (
+            403,
+            404,
+        )
+    c = _client(client, users["admin"])
+    added = c.post(reverse("assessment:item_new", args=[scheme.pk]), form)
+    item = Item.objects.get(scheme=scheme, name="家庭医生签约服务")
+    assert added.url == reverse("assessment:item_edit", args=[item.pk])
+    assert item.points == D(5) and item.rule["kind"] == "threshold" and item.category == category
+    refused = c.post(
+        reverse("assessment:item_new", args=[scheme.pk]), {**form, "points": "五分"}, follow=True
+    )
+    assert "“分值”应为数字" in _messages(refused)
+    kept = c.post(reverse("assessment:item_delete", args=[item.pk]), follow=True)
+    assert "确认删除" in _messages(kept) and Item.objects.filter(pk=item.pk).exists()
+    for other in (users["county"], reviewer, users["leader"]):
+        response = _client(client, other).post(
+            reverse("assessment:item_delete", args=[item.pk]), {"confirm": "1"}
+        )
+        assert response.status_code in (403, 404) and Item.objects.filter(pk=item.pk).exists()
+    c = _client(client, users["admin"])
+    c.post(reverse("assessment:item_delete", args=[item.pk]), {"confirm": "1"})
+    assert not Item.objects.filter(pk=item.pk).exists()
+    helpers.to_stage(scheme, users["admin"], Stage.ISSUED)
+    locked = c.post(reverse("assessment:item_new", args=[scheme.pk]), form, follow=True)
+    assert "新建版本" in _messages(locked) and not Item.objects.filter(scheme=scheme, num="6").exists()
+    first = scheme.items.get(num="1")
+    c.post(reverse("assessment:item_delete", args=[first.pk]), {"confirm": "1"})
+    assert Item.objects.filter(pk=first.pk).exists()
