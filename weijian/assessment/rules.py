@@ -1187,8 +1187,8 @@ PARAMETERS: dict[str, str] = {
     "higher_is_better": "数值越高越好",
     "inclusive": "等于目标值即达标",
     "partial": "未达标得分（空为0分）",
-    "cap": "最多扣（加）分",
-    "per": "每档差距 / 每次（项）分值",
+    "cap": "上限",
+    "per": "每档（项）分值",
     "gap_unit": "差距单位",
     "deduct": "每档扣分",
     "steps": "不足一档时",
@@ -1211,6 +1211,27 @@ PARAMETERS: dict[str, str] = {
     "effect": "否决后果",
     "grade": "等次（后果为“最高为”或“不得评为”时）",
 }
+
+
+# Parameters whose meaning depends on the rule type.
+_PARAMETERS_BY_KIND: dict[tuple[str, str], str] = {
+    ("linear", "per"): "每档差距",
+    ("linear", "cap"): "最多扣分（空为扣完为止）",
+    ("checklist", "per"): "每处（项）扣分",
+    ("checklist", "cap"): "最多扣分（空为扣完为止）",
+    ("deduction", "per"): "每件扣分",
+    ("deduction", "cap"): "最多扣分（空为该项分值）",
+    ("bonus", "per"): "每项加分",
+    ("bonus", "cap"): "最多加分（空为该项分值）",
+    ("proportional", "cap"): "超额完成最高计到分值的几倍（空为不超过分值）",
+    ("rank", "mode"): "计分方式",
+    ("improvement", "mode"): "未达到提高幅度时",
+}
+
+
+def parameter_label(kind: str, name: str) -> str:
+    """The Chinese name of a parameter of a rule type, as the editor shows it."""
+    return _PARAMETERS_BY_KIND.get((kind, name)) or PARAMETERS.get(name, name)
 
 
 def parameter_choices(kind: str, name: str) -> Mapping[str, str] | None:

@@ -194,11 +194,16 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("assessment:scheme", pk=scheme.pk)
     from weijian.indicators.models import Indicator
 
+    try:
+        criterion = rules.rule_from_dict(rule_data).describe(item.points)
+    except (rules.RuleError, ValueError, TypeError) as e:
+        criterion = _rule_error(e)
     return render(
         request,
         "assessment/item_edit.html",
         {
             "item": item,
+            "criterion": criterion,
             "scheme": scheme,
             "kind": rule_data.get("kind"),
             "kinds": rules.LABELS.items(),
@@ -348,7 +353,7 @@ def _params(rule: dict) -> list[dict]:
         out.append(
             {
                 "key": key,
-                "label": rules.PARAMETERS.get(key, key),
+                "label": rules.parameter_label(kind, key),
                 "value": text,
                 "how": how,
                 "choices": list(choices.items()) if choices else [],
@@ -394,7 +399,7 @@ def _rule_from_post(request: HttpRequest, item: Item, kind: str | None = None):
             try:
                 data[key] = json.loads(request.POST[field])
             except json.JSONDecodeError:
-                raise workflow.WorkflowError(f"“{rules.PARAMETERS.get(key, key)}”格式有误。") from None
+                raise workflow.WorkflowError(f"“{rules.parameter_label(kind, key)}”格式有误。") from None
         else:
             data[key] = request.POST[field].strip() or None
             if data[key] is None and rules.parameter_choices(kind, key) is not None:
