@@ -15,7 +15,8 @@ request, as the first request after a change finds it), the
 analysis page of a rate for the province and for a county, and the API aggregation endpoint,
 each through Django's test client (whole request: middleware, views, templates), and beside
 them the baseline in the same run: the same city-wide year sums written by hand in SQL on the
-raw values. Prints p50 and p95 of each, in milliseconds.
+raw values; and what a save adds, the refresh of the totals above one institution's value.
+Prints p50 and p95 of each, in milliseconds.
 """
 
 from __future__ import annotations
@@ -271,9 +272,17 @@ def measure(args) -> int:
                 get(url)
 
             results["home, figures computed"] = _times(cold, args.repeat)
+    # What a save adds: the refresh of the totals above one institution's value of one month.
+    from weijian.analytics import services
+
+    saved = DataValue.objects.filter(org_unit__depth=4, period__code=f"{year}05").first()
+
+    def refresh():
+        services.refresh([saved.element_id], [saved.period_id], [saved.org_unit_id])
+
+    results["totals refresh, 1 value"] = _times(refresh, args.repeat)
     for label, times in results.items():
         print(f"  {label:<24}{_pct(times, 50):8.1f} {_pct(times, 95):8.1f}  ms")
-    del DataValue
     return 0
 
 
