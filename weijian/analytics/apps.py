@@ -8,7 +8,8 @@ class AnalyticsConfig(AppConfig):
     def ready(self) -> None:
         from weijian.data import aggregate
 
-        from . import services
+        from . import hierarchy, services
 
         aggregate.register_source(services.lookup)
         services.connect()
+        hierarchy.connect()

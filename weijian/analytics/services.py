@@ -14,7 +14,7 @@
   `data.signals.values_changed` (sent once a write has committed) and after a transaction
   that saved or deleted DataValue objects one by one (once per transaction).
 * A change of the hierarchy (a unit added, removed or moved) marks the totals stale, so pages
-  compute from the stored values, and schedules a rebuild in the background (`tasks`).
+  compute from the stored values, and queues a rebuild in the background (`hierarchy`).
 """
 
 from __future__ import annotations
@@ -260,37 +260,9 @@ def _on_value_saved(sender, instance: DataValue, **kwargs) -> None:
         _queue([instance.element_id], [instance.period_id], [instance.org_unit_id])
 
 
-def _on_unit_changed(sender, instance: OrgUnit, created: bool = True, **kwargs) -> None:
-    # A new or removed unit changes which units have children: the totals cannot follow, so
-    # pages compute from the stored values until the rebuild that this schedules is done.
-    if created:
-        _hierarchy_changed()
-
-
-def _on_units_moved(sender, unit: OrgUnit, **kwargs) -> None:
-    # A moved branch takes its values to other ancestors: the same.
-    _hierarchy_changed()
-
-
-def _hierarchy_changed() -> None:
-    if not State.objects.filter(built_at__isnull=False, stale=False).update(stale=True):
-        return  # never built, or already stale with a rebuild scheduled
-    transaction.on_commit(_schedule_rebuild)
-
-
-def _schedule_rebuild() -> None:
-    from .tasks import rebuild_totals
-
-    rebuild_totals.enqueue()
-
-
 def connect() -> None:
     from weijian.data.signals import values_changed
-    from weijian.orgs.signals import units_moved
 
     values_changed.connect(_on_values_changed, dispatch_uid="analytics-values-changed")
     post_save.connect(_on_value_saved, sender=DataValue, dispatch_uid="analytics-value-saved")
     post_delete.connect(_on_value_saved, sender=DataValue, dispatch_uid="analytics-value-deleted")
-    post_save.connect(_on_unit_changed, sender=OrgUnit, dispatch_uid="analytics-unit-saved")
-    post_delete.connect(_on_unit_changed, sender=OrgUnit, dispatch_uid="analytics-unit-deleted")
-    units_moved.connect(_on_units_moved, dispatch_uid="analytics-units-moved")

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from .services import rebuild_if_stale
+
 
 @task(queue_name="default")
 def rebuild_totals() -> int:
     """Rebuild the totals when they are stale; returns the number of totals written (0 when
     another rebuild already brought them up to date)."""
-    from .services import rebuild_if_stale
-
     return rebuild_if_stale()

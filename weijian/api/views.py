@@ -351,7 +351,8 @@ def imports(request: Request) -> Response:
     partial = str(request.data.get("partial", "")).strip().lower() in {"1", "true", "yes", "on"}
     from django.conf import settings
 
-    from weijian.data.imports import import_file, start_import
+    from weijian.data.imports import import_file
+    from weijian.data.tasks import start_import
 
     if upload.size > settings.IMPORT_BACKGROUND_BYTES:
         job = start_import(upload, upload.name, request.user, partial=partial)

@@ -19,7 +19,7 @@ An import streams, so its memory does not grow with the file:
 
 Whole or nothing by default; with `partial=True` the valid rows are applied. The answer lists
 the first problems in full and counts the rest by reason. Every import is an ImportJob,
-whatever its outcome; big uploads run as background jobs (`start_import`, `tasks.py`).
+whatever its outcome; big uploads run as background jobs (`tasks.start_import`).
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path, PurePath
 
-from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
@@ -58,7 +57,6 @@ __all__ = [
     "ImportResult",
     "Problem",
     "import_file",
-    "start_import",
     "run_job",
     "recover_interrupted",
     "FORMAT_LABELS",
@@ -191,39 +189,6 @@ def import_file(
         worker=_worker(),
     )
     return run_job(job, data, user=user, progress=progress)
-
-
-def start_import(upload, file_name: str, user, *, partial: bool = False, system: bool = False) -> ImportJob:
-    """Queue a big import as a background job: the upload (a file object or bytes) is saved
-    under VAR_DIR/imports and the worker imports it (`tasks.run_import`). Returns the job at
-    once; its status and progress are on the record."""
-    from .tasks import run_import
-
-    name = PurePath(file_name or "未命名文件").name
-    folder = Path(settings.VAR_DIR) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex}{PurePath(name).suffix.lower()[:10]}"
-    with open(path, "wb") as out:
-        if isinstance(upload, bytes | bytearray):
-            out.write(upload)
-        else:
-            for chunk in (
-                upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b"")
-            ):
-                out.write(chunk)
-    job = ImportJob.objects.create(
-        file_name=name[:255],
-        file_format="",
-        user=_actor(user),
-        status=ImportJob.Status.QUEUED,
-        partial=partial,
-        system=system,
-        upload=str(path),
-        bytes_total=path.stat().st_size,
-        message=f"文件“{name}”已排队，等待后台导入。",
-    )
-    transaction.on_commit(lambda: run_import.enqueue(job.pk))
-    return job
 
 
 def run_queued(job_id: int, progress: Callable[[ImportJob], None] | None = None) -> ImportJob | None:

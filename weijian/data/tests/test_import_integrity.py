@@ -11,8 +11,9 @@ from django.db import connection
 from weijian import testing
 from weijian.data import aggregate
 from weijian.data.entry import DataError, Pending, apply, check
-from weijian.data.imports import import_file, recover_interrupted, start_import
+from weijian.data.imports import import_file, recover_interrupted
 from weijian.data.models import DataValue, DataValueAudit, ImportJob, Period
+from weijian.data.tasks import start_import
 from weijian.data.tests.helpers import put
 
 

@@ -27,7 +27,8 @@ def _history(user):
 
 def data_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        from weijian.data.imports import import_file, start_import
+        from weijian.data.imports import import_file
+        from weijian.data.tasks import start_import
 
         upload = request.FILES.get("file")
         partial = bool(request.POST.get("partial"))

@@ -15,8 +15,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from weijian.data import exports, periods
-from weijian.data.imports import import_file, recover_interrupted, start_import
+from weijian.data.imports import import_file, recover_interrupted
 from weijian.data.models import DataValue, ImportJob
+from weijian.data.tasks import start_import
 from weijian.orgs.models import OrgUnit
 
 EXPORTERS = {
