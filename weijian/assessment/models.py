@@ -24,6 +24,10 @@ class SchemeLocked(Exception):
     """An edit refused because the scheme has been used for scoring; the message is Chinese."""
 
 
+class WorkflowError(Exception):
+    """An action refused; the message is Chinese and says why."""
+
+
 class Kind(models.TextChoices):
     COUNTY = "county", "县区"
     HOSPITAL = "hospital", "二级以上公立医院"

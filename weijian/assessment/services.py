@@ -19,13 +19,51 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
+from weijian.accounts import scope
 from weijian.orgs.models import OrgUnit
 
 from . import grading, rules
-from .models import Category, Item, ItemScore, Result, Review, Scheme, SchemeLocked, Source, Stage
-from .workflow import WorkflowError, audit
+from .models import (
+    Category,
+    Item,
+    ItemScore,
+    Result,
+    Review,
+    Scheme,
+    SchemeLocked,
+    ScoreChange,
+    Source,
+    Stage,
+    WorkflowError,
+)
 
 ZERO = Decimal(0)
+
+
+# --- the record of every change of points ------------------------------------------------
+
+
+def audit(score: ItemScore | None, result: Result, user, old, new, reason: str) -> None:
+    if _fmt(old) == _fmt(new):
+        return
+    ScoreChange.objects.create(
+        score=score,
+        result=result,
+        user=user if scope.is_active(user) else None,
+        old=_fmt(old),
+        new=_fmt(new),
+        reason=reason[:500],
+    )
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, Decimal):
+        v = v.quantize(Decimal("0.01"))
+        text = format(v, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(v)
 
 
 # --- snapshot ------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from django.utils import timezone
 from weijian.accounts import scope
 from weijian.accounts.models import Role
 
+from . import services
 from .models import (
     STAGE_ORDER,
     Appeal,
@@ -34,16 +35,13 @@ from .models import (
     Result,
     Review,
     Scheme,
-    ScoreChange,
     Source,
     Stage,
+    WorkflowError,
     sees_all,
     stage_at_least,
 )
-
-
-class WorkflowError(Exception):
-    """An action refused; the message is Chinese and says why."""
+from .rules import format_points as _fmt
 
 
 class Refused(WorkflowError):
@@ -189,8 +187,6 @@ def missing_reviews(scheme: Scheme) -> list[str]:
 @transaction.atomic
 def advance(scheme: Scheme, user, today: date | None = None) -> str:
     """Move the scheme to its next stage; returns the new stage. Raises WorkflowError."""
-    from . import services
-
     refusal = refuse_advance(user, scheme)
     if refusal:
         raise Refused(refusal)
@@ -275,8 +271,6 @@ def file_appeal(user, score: ItemScore, text: str, requested: Decimal | None = N
 
 def review(user, score: ItemScore, *, level: str = "", points: Decimal | None = None, reason: str) -> Review:
     """Record (or replace) this reviewer's score of a qualitative item and rescore it."""
-    from . import services
-
     refusal = refuse_review(user, score.result)
     if refusal:
         raise Refused(refusal)
@@ -298,8 +292,6 @@ def review(user, score: ItemScore, *, level: str = "", points: Decimal | None = 
 def record_checked(user, score: ItemScore, *, value=None, count=None, flag=False, note: str) -> None:
     """A reviewer records a checked figure (核定): a value, a count of findings or events, or a
     veto event, with a note; the item is rescored."""
-    from . import services
-
     refusal = refuse_review(user, score.result)
     if refusal:
         raise Refused(refusal)
@@ -319,8 +311,6 @@ def record_checked(user, score: ItemScore, *, value=None, count=None, flag=False
 def decide_appeal(
     user, appeal: Appeal, *, upheld: bool, opinion: str, new_points: Decimal | None = None
 ) -> None:
-    from . import services
-
     refusal = refuse_decide_appeal(user, appeal)
     if refusal:
         raise Refused(refusal)
@@ -340,29 +330,6 @@ def decide_appeal(
     appeal.save()
     if upheld:
         services.override_points(score, user, new_points, reason=f"申诉成立：{opinion.strip()}")
-
-
-def audit(score: ItemScore | None, result: Result, user, old, new, reason: str) -> None:
-    if _fmt(old) == _fmt(new):
-        return
-    ScoreChange.objects.create(
-        score=score,
-        result=result,
-        user=user if scope.is_active(user) else None,
-        old=_fmt(old),
-        new=_fmt(new),
-        reason=reason[:500],
-    )
-
-
-def _fmt(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, Decimal):
-        v = v.quantize(Decimal("0.01"))
-        text = format(v, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return str(v)
 
 
 def stage_reached(scheme: Scheme, stage: str) -> bool:
