@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, Max, Min, OuterRef
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -73,6 +73,7 @@ def rebuild() -> int:
     )
     written = 0
     with transaction.atomic():
+        _lock_totals()
         # The state row is locked first: a unit added while the totals are computed waits to
         # mark them stale, so it is never marked ready over a change it did not see.
         state = State.objects.select_for_update().first() or State()
@@ -95,8 +96,13 @@ def rebuild_if_stale() -> int:
 
 
 def refresh(element_ids: Iterable[int], period_ids: Iterable[int], org_unit_ids: Iterable[int]) -> int:
-    """Recompute the totals a write touched (nothing until the totals are first built)."""
-    if not ready():
+    """Recompute the totals a write touched (nothing until the totals are first built).
+
+    It waits for a rebuild under way (the totals' lock) and then reads the tree and the totals
+    as they are; while a rebuild is queued but not begun (the totals stale), there is nothing
+    to do: the rebuild will read this change."""
+    state = State.objects.first()
+    if state is None or state.built_at is None:
         return 0
     elements = list(DataElement.objects.filter(pk__in=set(element_ids)))
     changed = list(Period.objects.filter(pk__in=set(period_ids)))
@@ -110,14 +116,32 @@ def refresh(element_ids: Iterable[int], period_ids: Iterable[int], org_unit_ids:
             q = periods.parse(code)
             if q.start <= p.end and q.end >= p.start and code not in codes:
                 codes.append(code)
-    tree = _Tree.load()
-    above: set[int] = set()
-    for path in OrgUnit.objects.filter(pk__in=set(org_unit_ids)).values_list("path", flat=True):
-        above |= {tree.by_path[a].pk for a in tree.ancestors(path) if a in tree.parents}
-    if not above:
-        return 0
     with transaction.atomic():
+        _lock_totals()
+        if not ready():
+            return 0
+        tree = _Tree.load()
+        above: set[int] = set()
+        for path in OrgUnit.objects.filter(pk__in=set(org_unit_ids)).values_list("path", flat=True):
+            above |= {tree.by_path[a].pk for a in tree.ancestors(path) if a in tree.parents}
+        if not above:
+            return 0
         return _write_upwards(tree, elements, codes, above)
+
+
+_TOTALS_LOCK = 72_012  # pg_advisory_xact_lock key of the totals (data values use 72 011)
+
+
+def _lock_totals() -> None:
+    """Refreshes and rebuilds queue on one lock, taken before they read a total: a refresh
+    sums the totals of the changed unit's siblings, so two at once would each sum the other's
+    old total (and collide on the rows they both replace). On SQLite, which has one write
+    lock for the whole file, a statement that writes nothing takes that lock now."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_TOTALS_LOCK])
+        elif connection.vendor == "sqlite":
+            cursor.execute(f"UPDATE {State._meta.db_table} SET stale = stale WHERE 0 = 1")
 
 
 class _Tree:
@@ -255,8 +279,9 @@ def _on_values_changed(sender, element_ids=(), period_ids=(), org_unit_ids=(), *
 
 
 def _on_value_saved(sender, instance: DataValue, **kwargs) -> None:
-    # A value written one by one through the ORM (the admin, a script): refresh after commit.
-    if ready():
+    # A value written one by one through the ORM (the admin, a script): refresh after commit
+    # (also while a rebuild is queued or under way: `refresh` waits for it or leaves it to it).
+    if State.objects.filter(built_at__isnull=False).exists():
         _queue([instance.element_id], [instance.period_id], [instance.org_unit_id])
 
 

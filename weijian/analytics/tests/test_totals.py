@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from weijian import testing
@@ -249,3 +250,55 @@ def test_totals_refreshed_from_the_bottom_up_equal_the_stored_values_on_an_uneve
             ]["OPD"]
         )
     )
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite has one writer: two refreshes cannot overlap there"
+)
+def test_two_saves_in_different_counties_at_once_both_reach_the_city_total(city, mixed, monkeypatch):
+    # Each save's refresh reads the other county's total to sum the city's. Two refreshes
+    # running at once must not each sum the other's old total (the last to write would drop
+    # the other's change): they queue on the totals' lock. The pause widens the window.
+    import threading
+    import time
+
+    from django.db import connections
+
+    services.rebuild()
+    before = aggregate.value(mixed["visits"], city.city, "202403").value
+    real = aggregate.element_grid
+
+    def slow(*args, **kwargs):
+        found = real(*args, **kwargs)
+        time.sleep(0.3)
+        return found
+
+    monkeypatch.setattr(services.aggregate, "element_grid", slow)
+    from weijian.data.models import DataValue
+
+    DataValue.objects.filter(element=mixed["visits"], org_unit=city.hospital_a, period__code="202403").update(
+        value=F("value") + 100
+    )
+    DataValue.objects.filter(element=mixed["visits"], org_unit=city.hospital_b, period__code="202403").update(
+        value=F("value") + 7
+    )
+    period = mixed["visits"].datavalue_set.filter(period__code="202403").first().period_id
+    errors = []
+
+    def save(unit):
+        try:
+            services.refresh([mixed["visits"].pk], [period], [unit.pk])
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(u,)) for u in (city.hospital_a, city.hospital_b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    monkeypatch.setattr(services.aggregate, "element_grid", real)
+    assert not errors
+    assert aggregate.value(mixed["visits"], city.city, "202403").value == before + 107
