@@ -166,7 +166,13 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     rule_data = dict(item.rule)
     if request.method == "POST":
         kind = request.POST.get("kind") or item.rule.get("kind")
+        if kind not in rules.RULE_KINDS:
+            if request.POST.get("preview"):
+                return HttpResponse('<p class="error">请选择评分规则类型。</p>')
+            kind, error = item.rule.get("kind"), "请选择评分规则类型。"
         try:
+            if error:
+                raise _Shown
             if request.POST.get("switch"):
                 rule_data = _switched(item.rule, kind)
                 raise _Shown
@@ -345,7 +351,7 @@ def _params(rule: dict) -> list[dict]:
         elif isinstance(value, bool):
             how, text = "bool", "1" if value else ""
         elif key == "applies_to":
-            how, text = "list", "、".join(value or ())
+            how, text = "list", "、".join(value or ()) if isinstance(value, list | tuple) else str(value)
         elif isinstance(value, (list, dict)):
             how, text = "json", json.dumps(value, ensure_ascii=False)
         else:

@@ -426,3 +426,16 @@ def test_an_admin_adds_and_deletes_items_of_a_draft_scheme_only(client, scheme, 
     first = scheme.items.get(num="1")
     c.post(reverse("assessment:item_delete", args=[first.pk]), {"confirm": "1"})
     assert Item.objects.filter(pk=first.pk).exists()
+
+
+def test_the_editor_answers_a_bad_rule_type_or_parameter_with_the_form_as_typed(client, scheme, users):
+    item = scheme.items.get(num="1")
+    c = _client(client, users["admin"])
+    url = reverse("assessment:item_edit", args=[item.pk])
+    page = c.post(url, {"kind": "nonsense", "points": "20"})
+    assert page.status_code == 200 and "请选择评分规则类型" in page.content.decode()
+    typed = {"kind": "threshold", "points": "20", "p_target": "九十五", "p_applies_to": "县、区"}
+    page = c.post(url, typed).content.decode()
+    assert "目标值应为数字" in page and 'value="九十五"' in page and 'value="县、区"' in page
+    item.refresh_from_db()
+    assert item.rule["target"] == "95"
