@@ -203,16 +203,24 @@ def _area() -> OrgUnit:
     )
 
 
+def source_of_kind(rule: rules.Rule) -> str | None:
+    """The data source a rule's kind implies, or None for a figure that needs an indicator."""
+    if rule.kind == "qualitative":
+        return Source.REVIEW
+    if rule.kind == "deduction":
+        return Source.SUPERVISION if getattr(rule, "source", "") == "overdue" else Source.PROBLEMS
+    if rule.kind in ("checklist", "bonus", "veto"):
+        return Source.MANUAL
+    return None
+
+
 def source_for(rule: rules.Rule, text: str, lexicon, codes: dict[str, str]) -> tuple[str, object]:
     """The data source of an item: (Source, indicator or None)."""
     from weijian.indicators.models import Indicator
 
-    if rule.kind == "qualitative":
-        return Source.REVIEW, None
-    if rule.kind == "deduction":
-        return (Source.SUPERVISION if getattr(rule, "source", "") == "overdue" else Source.PROBLEMS), None
-    if rule.kind in ("checklist", "bonus", "veto"):
-        return Source.MANUAL, None
+    fixed = source_of_kind(rule)
+    if fixed is not None:
+        return fixed, None
     code = lexicon.link(text)
     if code:
         ind = Indicator.objects.filter(code=code).first()

@@ -266,7 +266,7 @@ def item_new(request: HttpRequest, pk: int) -> HttpResponse:
                 num=(request.POST.get("num") or "").strip()[:20],
                 name=name[:200],
                 points=points,
-                source=_default_source(kind),
+                source=importing.source_of_kind(rules.rule_from_dict(rule)) or Source.INDICATOR,
                 rule=rule,
                 order=last + 1,
             )
@@ -293,16 +293,6 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
         item.delete()
         messages.success(request, f"已删除“{item.name}”。")
     return redirect("assessment:scheme", pk=scheme.pk)
-
-
-def _default_source(kind: str) -> str:
-    return {
-        "qualitative": Source.REVIEW,
-        "checklist": Source.MANUAL,
-        "bonus": Source.EVIDENCE,
-        "veto": Source.MANUAL,
-        "deduction": Source.SUPERVISION,
-    }.get(kind, Source.INDICATOR)
 
 
 def _source_from_post(request: HttpRequest, item: Item):
